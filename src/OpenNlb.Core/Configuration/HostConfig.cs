@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace OpenNlb.Core.Configuration;
+
+/// <summary>This host's own section of the configuration.</summary>
+public sealed record HostConfig
+{
+    /// <summary>NLB's host priority, which is also the host's id: unique in the cluster, 1 to 64, lower is better.</summary>
+    public required int Priority { get; init; }
+
+    /// <summary>The cluster interface (for example eth0).</summary>
+    public required string Interface { get; init; }
+
+    /// <summary>The host's dedicated IP on the cluster network, with its prefix length.</summary>
+    public required IPNetworkAddress DedicatedIp { get; init; }
+
+    public HostState InitialState { get; init; } = HostState.Started;
+
+    /// <summary>Per port rule settings of this host, by rule name. A rule not listed uses the defaults.</summary>
+    public IReadOnlyDictionary<string, HostPortRule> PortRules { get; init; } =
+        new Dictionary<string, HostPortRule>(StringComparer.Ordinal);
+
+    public HostPortRule RuleSettings(string ruleName) =>
+        PortRules.TryGetValue(ruleName, out var r) ? r : HostPortRule.Default;
+}
