@@ -1,0 +1,106 @@
+using System.Net.NetworkInformation;
+using OpenNlb.Core.Configuration;
+using OpenNlb.Core.DataPlane;
+using OpenNlb.Linux.Processes;
+
+namespace OpenNlb.Linux.Links;
+
+/// <summary>
+/// Puts the cluster interface into cluster mode and back: the VIPs as /32 addresses, and either the
+/// unicast cluster MAC or the multicast MAC membership. The interface's own MAC is saved to a file
+/// first, so that a daemon restarted after a crash still restores the real one.
+/// </summary>
+/// <remarks>Uses ip(8) from iproute2 rather than rtnetlink directly: see docs/architecture.md.</remarks>
+public sealed class ClusterInterface
+{
+    private const string Ip = "ip";
+    private readonly string _name;
+    private readonly ClusterConfig _cluster;
+    private readonly string _savedMacPath;
+
+    public ClusterInterface(string name, ClusterConfig cluster, string runtimeDirectory)
+    {
+        _name = name;
+        _cluster = cluster;
+        _savedMacPath = Path.Combine(runtimeDirectory, $"{NetnsId()}-{name}.mac");
+    }
+
+    public static bool Exists(string name) => Directory.Exists($"/sys/class/net/{name}");
+
+    public async Task AttachAsync(CancellationToken ct)
+    {
+        var primary = _cluster.Vips[0];
+        if (_cluster.Mode == OperationMode.Unicast)
+        {
+            var current = await File.ReadAllTextAsync($"/sys/class/net/{_name}/address", ct);
+            var clusterMac = ClusterMac.Format(ClusterMac.Unicast(primary));
+            if (!File.Exists(_savedMacPath) && !string.Equals(current.Trim(), clusterMac, StringComparison.Ordinal))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(_savedMacPath)!);
+                await File.WriteAllTextAsync(_savedMacPath, current.Trim(), ct);
+            }
+
+            await Command.RunCheckedAsync(Ip, ["link", "set", "dev", _name, "address", clusterMac], ct: ct);
+        }
+        else
+        {
+            var multicast = ClusterMac.Format(ClusterMac.Multicast(primary));
+            var result = await Command.RunAsync(Ip, ["maddr", "add", multicast, "dev", _name], ct: ct);
+            if (result.ExitCode != 0 && !result.StandardError.Contains("File exists", StringComparison.Ordinal))
+            {
+                throw new CommandFailedException($"ip maddr add {multicast} dev {_name}: {result.StandardError.Trim()}");
+            }
+        }
+
+        foreach (var vip in _cluster.Vips)
+        {
+            await Command.RunCheckedAsync(Ip, ["addr", "replace", $"{vip}/32", "dev", _name, "noprefixroute"], ct: ct);
+        }
+    }
+
+    /// <summary>Undoes <see cref="AttachAsync"/>; best effort, so that one failure does not stop the rest.</summary>
+    public async Task<IReadOnlyList<string>> DetachAsync(CancellationToken ct)
+    {
+        var problems = new List<string>();
+        foreach (var vip in _cluster.Vips)
+        {
+            await Try(["addr", "del", $"{vip}/32", "dev", _name]);
+        }
+
+        var primary = _cluster.Vips[0];
+        if (_cluster.Mode == OperationMode.Multicast)
+        {
+            await Try(["maddr", "del", ClusterMac.Format(ClusterMac.Multicast(primary)), "dev", _name]);
+        }
+        else if (File.Exists(_savedMacPath))
+        {
+            var original = (await File.ReadAllTextAsync(_savedMacPath, ct)).Trim();
+            if (PhysicalAddress.TryParse(original, out _))
+            {
+                await Try(["link", "set", "dev", _name, "address", original]);
+            }
+
+            File.Delete(_savedMacPath);
+        }
+
+        return problems;
+
+        async Task Try(string[] args)
+        {
+            var r = await Command.RunAsync(Ip, args, ct: ct);
+            if (r.ExitCode != 0)
+            {
+                problems.Add($"ip {string.Join(' ', args)}: {r.StandardError.Trim()}");
+            }
+        }
+    }
+
+    /// <summary>The network namespace's inode: interface names repeat across namespaces, it does not.</summary>
+    private static string NetnsId()
+    {
+        var target = new FileInfo("/proc/self/ns/net").LinkTarget ?? "net:[0]";
+        return target.Replace("net:[", string.Empty, StringComparison.Ordinal).TrimEnd(']');
+    }
+
+    public override string ToString() => $"{_name} ({_cluster.Mode}, VIPs {string.Join(", ", _cluster.Vips.Select(v => v.ToString()))})";
+}

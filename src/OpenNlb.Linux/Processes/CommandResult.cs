@@ -1,0 +1,3 @@
+namespace OpenNlb.Linux.Processes;
+
+public sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError);

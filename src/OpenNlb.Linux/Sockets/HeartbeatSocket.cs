@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace OpenNlb.Linux.Sockets;
+
+/// <summary>
+/// The UDP socket heartbeats travel on: bound to the heartbeat port on the cluster interface only,
+/// sending to the cluster network's broadcast address so that no peer list is needed.
+/// </summary>
+public sealed class HeartbeatSocket : IDisposable
+{
+    private const int SOL_SOCKET = 1;
+    private const int SO_BINDTODEVICE = 25;
+
+    private readonly Socket _socket;
+    private readonly IPEndPoint _destination;
+
+    public HeartbeatSocket(string interfaceName, IPAddress broadcast, int port)
+    {
+        _destination = new IPEndPoint(broadcast, port);
+        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            _socket.EnableBroadcast = true;
+            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+
+            // Only the cluster network carries heartbeats; a host with several networks must not
+            // hear (or answer) a heartbeat that arrived anywhere else.
+            var device = Encoding.ASCII.GetBytes(interfaceName + "\0");
+            _socket.SetRawSocketOption(SOL_SOCKET, SO_BINDTODEVICE, device);
+            _socket.Bind(new IPEndPoint(IPAddress.Any, port));
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
+    }
+
+    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken ct) =>
+        _socket.SendToAsync(datagram, SocketFlags.None, _destination, ct);
+
+    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), ct);
+        return result.ReceivedBytes;
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
