@@ -1,0 +1,54 @@
+using OpenNlb.Linux.Processes;
+
+namespace OpenNlb.EndToEnd.Tests.Support;
+
+/// <summary>A throw-away network namespace with a veth "eth0" whose peer lives in a second one.</summary>
+internal sealed class TestNamespace : IAsyncDisposable
+{
+    private TestNamespace(string name) => Name = name;
+
+    public string Name { get; }
+
+    public static async Task<TestNamespace> CreateAsync(string prefix)
+    {
+        var ns = new TestNamespace($"onlb-{prefix}-{Guid.NewGuid().ToString("n")[..6]}");
+        await Command.RunCheckedAsync("ip", ["netns", "add", ns.Name]);
+        try
+        {
+            await ns.ExecCheckedAsync("ip", "link", "set", "lo", "up");
+            await ns.ExecCheckedAsync("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "peer0");
+            await ns.ExecCheckedAsync("ip", "link", "set", "eth0", "up");
+            await ns.ExecCheckedAsync("ip", "link", "set", "peer0", "up");
+        }
+        catch
+        {
+            await ns.DisposeAsync();
+            throw;
+        }
+
+        return ns;
+    }
+
+    public Task<string> ExecCheckedAsync(params string[] argv) =>
+        Command.RunCheckedAsync("ip", ["netns", "exec", Name, .. argv]);
+
+    public Task<CommandResult> ExecAsync(params string[] argv) =>
+        Command.RunAsync("ip", ["netns", "exec", Name, .. argv]);
+
+    /// <summary>Runs an nft script through nft -f in the namespace.</summary>
+    public async Task<string> NftAsync(string script)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, script);
+            return await ExecCheckedAsync("nft", "-f", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Command.RunAsync("ip", ["netns", "del", Name]);
+}
