@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using OpenNlb.Core.Configuration;
+using OpenNlb.Core.Hashing;
 
 namespace OpenNlb.Core.DataPlane;
 
@@ -238,12 +240,9 @@ public static class RulesetRenderer
         ? Inv($"{ports.First}")
         : Inv($"{ports.First}-{ports.Last}");
 
-    private static string KeyExpression(Affinity affinity, string l4) => affinity switch
-    {
-        Affinity.None => Inv($"ip saddr . {l4} sport"),
-        Affinity.Single => "ip saddr",
-        _ => "ip saddr & 255.255.255.0",
-    };
+    // The hash model is the one source of truth for what the kernel hashes.
+    private static string KeyExpression(Affinity affinity, string l4) =>
+        FlowHash.NftKeyExpression(affinity, AddressFamily.InterNetwork, l4 == "tcp" ? Protocol.Tcp : Protocol.Udp);
 
     private static string Verdict(bool accept) => accept ? "accept" : "drop";
 
