@@ -59,7 +59,8 @@ internal static class ConfigPath
 
     private static bool IsPlainSegment(string key)
     {
-        if (key.Length is 0 or > MaxShown)
+        // A key starting with '.' or '-' would make the path hard to read; it is shown quoted.
+        if (key.Length is 0 or > MaxShown || !(char.IsAsciiLetterOrDigit(key[0]) || key[0] == '_'))
         {
             return false;
         }

@@ -21,6 +21,14 @@ internal static class YamlText
             return false;
         }
 
+        // Our loader reads a string key's value as text whatever it looks like, but other YAML
+        // tools would turn 80, 1e5 or 0x10 into numbers.
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            || value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || value.StartsWith("0o", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         foreach (var c in value)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '/'))
