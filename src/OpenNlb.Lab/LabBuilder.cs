@@ -91,6 +91,13 @@ internal static class LabBuilder
 
             var deadline = DateTime.UtcNow + options.ReadyTimeout;
             await LabReadiness.WaitForServicesAsync(handle, deadline, cancellationToken);
+            if (handle.Clients.Count > 0)
+            {
+                // The probes taught c1 the hosts' own MACs; in unicast mode nlbd is about to replace
+                // them with the cluster MAC. Leave c1 as if it had never spoken to anyone.
+                _ = await Ip.RunAsync(handle.Clients[0].Namespace, ["neigh", "flush", "dev", "eth0"], cancellationToken);
+            }
+
             if (!description.NoNlbd)
             {
                 foreach (var host in description.Hosts)

@@ -133,6 +133,11 @@ public sealed class LabHandle : IAsyncDisposable
     /// </summary>
     public async Task<int?> KillNlbdAsync(int host, Signal signal = Signal.SIGTERM, TimeSpan? timeout = null)
     {
+        if (signal is Signal.SIGSTOP or Signal.SIGCONT)
+        {
+            throw new ArgumentException($"{signal} does not end a process; use {nameof(SignalNlbd)}", nameof(signal));
+        }
+
         var pid = RunningNlbd(host);
         _ = ProcessState.Send(pid, signal);
         if (signal == Signal.SIGTERM || signal == Signal.SIGINT)

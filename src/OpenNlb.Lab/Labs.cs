@@ -40,8 +40,8 @@ public static class Labs
 
     /// <summary>True when anything of a lab of that name exists: its state directory or any of its namespaces.</summary>
     public static bool Exists(string name) =>
-        Directory.Exists(new LabPaths(name).Directory)
-        || NetNamespace.List().Any(ns => LabNames.NodeOf(name, ns) is not null);
+        LabNames.Validate(name) is null
+        && (Directory.Exists(new LabPaths(name).Directory) || NetNamespace.List().Any(ns => LabNames.NodeOf(name, ns) is not null));
 
     /// <summary>The lab's lab.json.</summary>
     public static LabDescription ReadDescription(string name)

@@ -21,6 +21,10 @@ public sealed class LabLifecycleTests
             Assert.Equal(2, pids.Count);
             Assert.Equal(4, LabPrerequisites.Namespaces($"onlb-{name}-").Count);
 
+            // up's probes went from c1; it forgets the MACs it learned (nlbd may change them).
+            var neighbours = await lab.ExecAsync("c1", ["ip", "neigh", "show", "dev", "eth0"], TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            Assert.Equal("", neighbours.StandardOutput);
+
             // Something a person left running in a client: down stops it too.
             _ = await lab.ExecAsync("c1", ["sh", "-c", "setsid sleep 300 >/dev/null 2>&1 < /dev/null &"], TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         }
