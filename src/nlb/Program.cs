@@ -1,6 +1,29 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using OpenNlb.Cli.Lab;
+
 namespace OpenNlb.Cli;
 
 internal static class Program
 {
-    private static int Main() => 0;
+    private static async Task<int> Main(string[] args)
+    {
+        // Ctrl-C and SIGTERM cancel the running command, which then cleans up (a half-built lab is
+        // torn down) instead of the process vanishing mid-way.
+        using var stop = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+
+        var root = new RootCommand("OpenNLB: Windows Network Load Balancing's model on Linux.")
+        {
+            LabCommand.Create(stop.Token),
+        };
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
 }

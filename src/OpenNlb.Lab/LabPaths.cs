@@ -1,0 +1,28 @@
+namespace OpenNlb.Lab;
+
+/// <summary>Where a lab keeps its state: /run/opennlb-lab/&lt;lab&gt;/ (tmpfs: gone after a reboot, like the namespaces).</summary>
+public sealed class LabPaths(string lab)
+{
+    public const string Root = "/run/opennlb-lab";
+
+    public string Directory { get; } = Path.Combine(Root, lab);
+
+    /// <summary>The lab's description (<see cref="Model.LabDescription"/>).</summary>
+    public string LabJson => File("lab.json");
+
+    /// <summary>The nlbd configuration of host h&lt;i&gt;.</summary>
+    public string Config(int host) => File($"h{host}.yaml");
+
+    /// <summary>Where nlbd of host h&lt;i&gt; writes its <see cref="Core.Status.HostStatus"/>.</summary>
+    public string StateFile(int host) => File($"h{host}.state.json");
+
+    public string NlbdLog(int host) => File($"h{host}.nlbd.log");
+
+    public string NlbdPid(int host) => File($"h{host}.nlbd.pid");
+
+    public string ServiceLog(int host) => File($"h{host}.serve.log");
+
+    public string ServicePid(int host) => File($"h{host}.serve.pid");
+
+    private string File(string name) => Path.Combine(Directory, name);
+}

@@ -1,0 +1,8 @@
+namespace OpenNlb.Lab.Model;
+
+/// <summary>What `down` removed.</summary>
+public sealed record TeardownReport(
+    string Name,
+    IReadOnlyList<int> ProcessesKilled,
+    IReadOnlyList<string> NamespacesDeleted,
+    bool StateDirectoryRemoved);
