@@ -67,8 +67,8 @@ public sealed class LabHandle : IAsyncDisposable
         NetNamespace.OpenSocket(Node(node).Namespace, AddressFamily.InterNetwork, type, protocol);
 
     /// <summary>GET http://target/ from a node (optionally from one of its extra addresses); returns the name of the host that answered.</summary>
-    public Task<string> HttpGetAsync(string fromNode, IPAddress target, IPAddress? source = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        LabProbe.HttpGetAsync(Node(fromNode).Namespace, target, LabService.HttpPort, source, timeout ?? DefaultProbeTimeout, cancellationToken);
+    public Task<string> HttpGetAsync(string fromNode, IPAddress target, IPAddress? source = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, int port = LabService.HttpPort) =>
+        LabProbe.HttpGetAsync(Node(fromNode).Namespace, target, port, source, timeout ?? DefaultProbeTimeout, cancellationToken);
 
     /// <summary>Sends one datagram to target:7 from a node; returns the name of the host that answered.</summary>
     public Task<string> UdpAskAsync(string fromNode, IPAddress target, int payloadBytes = 16, IPAddress? source = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
