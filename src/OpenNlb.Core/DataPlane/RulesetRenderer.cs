@@ -13,9 +13,9 @@ namespace OpenNlb.Core.DataPlane;
 /// never holds a half-written table.
 /// </summary>
 /// <remarks>
-/// The filter runs at prerouting priority -150: after conntrack (-200) and its defragmentation
-/// (-400), so every fragment of a datagram is judged with the ports of the reassembled packet
-/// (KB229064), and flows this host already has are accepted whatever the bucket says now.
+/// The filter runs at prerouting priority -300: after conntrack's defragmentation (-400), so every
+/// fragment of a datagram is judged with the ports of the reassembled packet (KB229064), and before
+/// conntrack (-200), so traffic this host does not own costs no conntrack work.
 /// </remarks>
 public static class RulesetRenderer
 {
@@ -132,9 +132,20 @@ public static class RulesetRenderer
 
     private static void RenderHook(StringBuilder s)
     {
+        // Buckets are judged at -300: after conntrack's defragmentation (-400), so every fragment is
+        // judged with the ports of the whole datagram (KB229064), and before conntrack itself
+        // (-200), so that the two thirds of the flooded traffic a host does not own is dropped
+        // without conntrack creating and destroying an entry for each of its packets.
         s.AppendLine("  chain prerouting {");
-        s.AppendLine(Inv($"    type {Filter} hook prerouting priority -150; policy accept;"));
+        s.AppendLine(Inv($"    type {Filter} hook prerouting priority -300; policy accept;"));
         s.AppendLine("    ip daddr @vips jump vip");
+        s.AppendLine("  }");
+
+        // A ct expression keeps conntrack, and with it defragmentation, registered in the namespace
+        // whatever else the host runs; it is also where the hand-over of live flows will go.
+        s.AppendLine("  chain conntrack {");
+        s.AppendLine(Inv($"    type {Filter} hook prerouting priority -150; policy accept;"));
+        s.AppendLine("    ip daddr @vips ct state established,related accept");
         s.AppendLine("  }");
     }
 
@@ -147,9 +158,6 @@ public static class RulesetRenderer
             // The frame came to the cluster's multicast MAC; TCP and UDP only take PACKET_HOST.
             s.AppendLine("    meta pkttype set host");
         }
-
-        // Flows this host already has stay here, whoever owns their bucket now.
-        s.AppendLine("    ct state established,related accept");
 
         // Rules for one VIP take precedence over rules for all VIPs, as in NLB.
         var ordered = cluster.PortRules.Select((rule, index) => (rule, index))
@@ -222,7 +230,10 @@ public static class RulesetRenderer
         s.AppendLine(Inv($"table arp {NftNames.Table} {{"));
         s.AppendLine("  chain output {");
         s.AppendLine(Inv($"    type {Filter} hook output priority 0; policy accept;"));
-        s.AppendLine(Inv($"    arp operation reply arp saddr ip {{ {vips} }} arp saddr ether set {multicast}"));
+        // Requests too, not only replies: a host that answers a client from the VIP asks for the
+        // client's MAC with the VIP as sender address, and every neighbour that hears it would
+        // otherwise learn the VIP at this one host's own MAC.
+        s.AppendLine(Inv($"    arp saddr ip {{ {vips} }} arp saddr ether set {multicast}"));
         s.AppendLine("  }");
         s.AppendLine("}");
     }
