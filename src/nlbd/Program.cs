@@ -1,6 +1,176 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OpenNlb.Core.Allocation;
+using OpenNlb.Core.Configuration;
+using OpenNlb.Core.DataPlane;
+using OpenNlb.Core.Hashing;
+using OpenNlb.Core.Membership;
+using OpenNlb.Linux.Links;
+using OpenNlb.Linux.Sockets;
+
 namespace OpenNlb.Daemon;
 
 internal static class Program
 {
-    private static int Main() => 0;
+    private const int ExitConfig = 2;
+    private const int ExitRuntime = 1;
+
+    private static async Task<int> Main(string[] args)
+    {
+        if (args is ["--help" or "-h"])
+        {
+            Console.WriteLine(DaemonOptions.Usage);
+            return 0;
+        }
+
+        var options = DaemonOptions.Parse(args, out var usageError);
+        if (options is null)
+        {
+            await Console.Error.WriteLineAsync($"nlbd: {usageError}\n{DaemonOptions.Usage}");
+            return ExitConfig;
+        }
+
+        var config = await LoadAsync(options.ConfigPath);
+        if (config is null)
+        {
+            return ExitConfig;
+        }
+
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        }));
+        var log = loggers.CreateLogger("nlbd");
+        try
+        {
+            return await RunAsync(config, options, log);
+        }
+        catch (Exception e)
+        {
+            log.LogCritical(e, "nlbd failed");
+            return ExitRuntime;
+        }
+    }
+
+    /// <summary>Reads and validates the configuration; prints every error and returns null if any.</summary>
+    private static async Task<NlbConfig?> LoadAsync(string path)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"nlbd: cannot read {path}: {e.Message}");
+            return null;
+        }
+
+        var result = ConfigLoader.Parse(text);
+        var errors = result.Errors.Select(e => e.ToString()).ToList();
+        if (result.Config is { } c)
+        {
+            errors.AddRange(DataPlaneLimits(c));
+        }
+
+        if (errors.Count > 0 || result.Config is null)
+        {
+            foreach (var e in errors)
+            {
+                await Console.Error.WriteLineAsync($"nlbd: {path}: {e}");
+            }
+
+            await Console.Error.WriteLineAsync($"nlbd: {errors.Count} error(s); nothing was changed");
+            return null;
+        }
+
+        return result.Config;
+    }
+
+    /// <summary>What the configuration model allows but this version of the data plane cannot do yet.</summary>
+    private static IEnumerable<string> DataPlaneLimits(NlbConfig c)
+    {
+        for (var i = 0; i < c.Cluster.Vips.Count; i++)
+        {
+            if (c.Cluster.Vips[i].AddressFamily != AddressFamily.InterNetwork)
+            {
+                yield return $"cluster.vips[{i}]: {c.Cluster.Vips[i]} is IPv6; the data plane supports IPv4 VIPs only for now";
+            }
+        }
+
+        if (c.Host.DedicatedIp.Address.AddressFamily != AddressFamily.InterNetwork)
+        {
+            yield return $"host.dedicatedIp: {c.Host.DedicatedIp} is IPv6; heartbeats need an IPv4 dedicated IP for now";
+        }
+
+        if (!ClusterInterface.Exists(c.Host.Interface))
+        {
+            yield return $"host.interface: no interface named '{c.Host.Interface}' on this host";
+        }
+    }
+
+    private static async Task<int> RunAsync(NlbConfig config, DaemonOptions options, ILogger log)
+    {
+        var cluster = config.Cluster;
+        var host = config.Host;
+        Log.Starting(log, host.Priority, cluster.Name, host.Interface, cluster.Mode.ToString().ToLowerInvariant(), cluster.PortRules.Count, cluster.Heartbeat.PeriodMs, cluster.Heartbeat.Tolerance);
+
+        var spec = new DataPlaneSpec(cluster, host.Priority, host.Interface, BucketAllocator.BucketCount, HashSeed.ForCluster(cluster.Name));
+        var self = new LocalIdentity(ClusterIdOf(cluster.Name), ConfigFingerprint.Of(cluster), host.Priority, Incarnation(), cluster.PortRules.Count);
+        var iface = new ClusterInterface(host.Interface, cluster, options.RuntimeDirectory);
+        var status = new StatusFile(options.StateFile);
+
+        using var stop = new CancellationTokenSource();
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var kernel = new KernelDataPlane(spec);
+        try
+        {
+            // The filter goes in before the VIP, owning nothing, so that no packet to the VIP is
+            // ever accepted by a host that has not yet agreed on its share.
+            kernel.Install(Ownership.Nothing(cluster.PortRules.Count));
+            await iface.AttachAsync(stop.Token);
+            using var socket = new HeartbeatSocket(host.Interface, host.DedicatedIp.Broadcast, cluster.Heartbeat.Port);
+            var node = new ClusterNode(config, self, kernel, socket, status, TimeProvider.System, log);
+            await node.RunAsync(stop.Token);
+        }
+        finally
+        {
+            // VIP first: with the filter gone and the VIP still up, this host would accept everything.
+            foreach (var problem in await iface.DetachAsync(CancellationToken.None))
+            {
+                Log.CleanupProblem(log, problem);
+            }
+
+            try
+            {
+                kernel.Remove();
+            }
+            catch (Exception e)
+            {
+                Log.CleanupProblem(log, e.Message);
+            }
+
+            status.Delete();
+            Log.Stopped(log);
+        }
+
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    private static uint ClusterIdOf(string name) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("opennlb-cluster-id:" + name)));
+
+    /// <summary>Start time in ms: a restarted daemon's heartbeats are newer than its predecessor's.</summary>
+    private static ulong Incarnation() => (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

@@ -56,6 +56,10 @@ public sealed record MembershipTable(ImmutableSortedDictionary<int, Peer> Peers)
         return dead.Count == 0 ? this : this with { Peers = Peers.RemoveRange(dead) };
     }
 
+    /// <summary>When the next member falls silent for longer than the detection time, if nothing more is heard.</summary>
+    public long? NextExpiryMs(long detectionMs) =>
+        Peers.IsEmpty ? null : Peers.Values.Min(p => p.LastHeardMs) + detectionMs + 1;
+
     /// <summary>Peers that count as cluster members: heard recently, started, configuration matching.</summary>
     public IEnumerable<Peer> Members(long nowMs, long detectionMs) =>
         Peers.Values.Where(p => p.State == MemberState.Started && p.Excluded is null && nowMs - p.LastHeardMs <= detectionMs);
