@@ -17,6 +17,7 @@ internal static class Program
         var root = new RootCommand("OpenNLB: Windows Network Load Balancing's model on Linux.")
         {
             LabCommand.Create(stop.Token),
+            DemoCommand.Create(stop.Token),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
 
