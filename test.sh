@@ -31,9 +31,14 @@ for project in test/OpenNlb.Core.Tests test/OpenNlb.EndToEnd.Tests; do
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 
-# One summary line per test project: "Passed!  - Failed: 0, Passed: 25, Skipped: 0, Total: 25"
-read -r passed failed skipped projects < <(grep -E '^(Passed|Failed)! +- Failed:' "$log" | awk -F'[:,]' '
-  { f += $2; p += $3; s += $4; n++ } END { printf "%d %d %d %d\n", p, f, s, n }')
+# Each test project ends with a block: "Total tests: N", then "Passed: N", "Failed: N" and
+# "Skipped: N" for the counts that are not zero.
+read -r passed failed skipped projects < <(awk '
+  /^Total tests: /         { n++ }
+  /^ +Passed: +[0-9]+$/    { p += $2 }
+  /^ +Failed: +[0-9]+$/    { f += $2 }
+  /^ +Skipped: +[0-9]+$/   { s += $2 }
+  END { printf "%d %d %d %d\n", p, f, s, n }' "$log")
 rm -f "$log"
 if [ "$projects" -ne 2 ]; then
   echo "expected results from 2 test projects, got $projects"
