@@ -18,6 +18,7 @@ internal static class Program
         {
             LabCommand.Create(stop.Token),
             DemoCommand.Create(stop.Token),
+            OwnerCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
 

@@ -1,3 +1,4 @@
+using OpenNlb.Core.Allocation;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,7 @@ internal sealed class ClusterNode
 {
     private readonly NlbConfig _config;
     private readonly LocalIdentity _self;
-    private readonly IReadOnlyList<RuleParams> _myRules;
+    private readonly IReadOnlyList<MemberRule> _myRules;
     private readonly KernelDataPlane _kernel;
     private readonly HeartbeatSocket _socket;
     private readonly StatusFile _status;
@@ -29,7 +30,7 @@ internal sealed class ClusterNode
         new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
 
     private MembershipTable _table = MembershipTable.Empty;
-    private IReadOnlyList<MemberInfo> _members = [];
+    private IReadOnlyList<Member> _members = [];
     private int? _defaultHost;
     private ulong _sequence;
     private long _convergences;
@@ -45,10 +46,7 @@ internal sealed class ClusterNode
         _status = status;
         _time = time;
         _log = log;
-        _myRules = config.Cluster.PortRules
-            .Select(r => config.Host.RuleSettings(r.Name))
-            .Select(s => new RuleParams(s.LoadWeight, s.HandlingPriority ?? config.Host.Priority))
-            .ToArray();
+        _myRules = HostRules.Of(config);
     }
 
     private long NowMs => (long)_time.GetElapsedTime(0).TotalMilliseconds;
@@ -152,11 +150,11 @@ internal sealed class ClusterNode
         }
 
         var members = _table.Members(NowMs, DetectionMs)
-            .Select(p => new MemberInfo(p.Priority, p.Rules))
-            .Append(new MemberInfo(_self.Priority, _myRules))
+            .Select(p => new Member(p.Priority, p.Rules))
+            .Append(new Member(_self.Priority, _myRules))
             .OrderBy(m => m.Priority)
             .ToList();
-        if (_kernel.Current is not null && members.SequenceEqual(_members, MemberInfo.Comparer))
+        if (_kernel.Current is not null && members.SequenceEqual(_members, MemberComparer))
         {
             return;
         }
@@ -243,6 +241,10 @@ internal sealed class ClusterNode
             _inbox.Writer.TryWrite(hb!);
         }
     }
+
+    private static readonly IEqualityComparer<Member> MemberComparer = EqualityComparer<Member>.Create(
+        (a, b) => a is not null && b is not null && a.Priority == b.Priority && a.Rules.SequenceEqual(b.Rules),
+        m => m.Priority);
 
     private long _statusWrittenMs = long.MinValue;
 

@@ -7,12 +7,9 @@ namespace OpenNlb.Daemon;
 /// <summary>This host's share of the cluster map computed from the current members.</summary>
 internal static class ClusterView
 {
-    public static (Ownership Mine, int? DefaultHost, ClusterMap Map) Compute(ClusterConfig cluster, IReadOnlyList<MemberInfo> members, int me)
+    public static (Ownership Mine, int? DefaultHost, ClusterMap Map) Compute(ClusterConfig cluster, IReadOnlyList<Member> members, int me)
     {
-        var live = members
-            .Select(m => new Member(m.Priority, m.Rules.Select(r => new MemberRule(r.LoadWeight, r.HandlingPriority)).ToList()))
-            .ToList();
-        var map = BucketAllocator.Allocate(cluster, live);
+        var map = BucketAllocator.Allocate(cluster, members);
         var rules = cluster.PortRules.Select((rule, i) => rule.Filtering switch
         {
             FilteringMode.Multiple => new RuleOwnership(map.BucketsOf(me, i), HandlesSingle: false),

@@ -159,11 +159,7 @@ public static class RulesetRenderer
             s.AppendLine("    meta pkttype set host");
         }
 
-        // Rules for one VIP take precedence over rules for all VIPs, as in NLB.
-        var ordered = cluster.PortRules.Select((rule, index) => (rule, index))
-            .OrderBy(r => r.rule.Vip is null ? 1 : 0)
-            .ThenBy(r => r.index);
-        foreach (var (rule, index) in ordered)
+        foreach (var (rule, index) in RuleOrder.Evaluation(cluster))
         {
             foreach (var l4 in Transports(rule.Protocol))
             {

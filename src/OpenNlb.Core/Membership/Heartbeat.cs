@@ -1,3 +1,4 @@
+using OpenNlb.Core.Allocation;
 namespace OpenNlb.Core.Membership;
 
 /// <summary>
@@ -15,7 +16,7 @@ public sealed record Heartbeat(
     MemberState State,
     ulong Incarnation,
     ulong Sequence,
-    IReadOnlyList<RuleParams> Rules)
+    IReadOnlyList<MemberRule> Rules)
 {
     public bool Equals(Heartbeat? other) =>
         other is not null && ClusterId == other.ClusterId && Fingerprint == other.Fingerprint

@@ -1,3 +1,4 @@
+using OpenNlb.Core.Allocation;
 using System.Buffers.Binary;
 
 namespace OpenNlb.Core.Membership;
@@ -14,6 +15,9 @@ public static class HeartbeatCodec
     public const int MaxSize = HeaderSize + (2 * MaxRules);
     public const byte Version = 1;
     public const byte TypeHeartbeat = 1;
+
+    /// <summary>Wire value of an "equal" load weight.</summary>
+    public const byte EqualWeight = 0xFF;
 
     /// <summary>"ONLB".</summary>
     public const uint Magic = 0x4F4E4C42;
@@ -43,7 +47,7 @@ public static class HeartbeatCodec
         for (var i = 0; i < heartbeat.Rules.Count; i++)
         {
             var r = heartbeat.Rules[i];
-            d[HeaderSize + (2 * i)] = r.LoadWeight is { } w ? checked((byte)w) : RuleParams.EqualWeight;
+            d[HeaderSize + (2 * i)] = r.LoadWeight is { } w ? checked((byte)w) : HeartbeatCodec.EqualWeight;
             d[HeaderSize + (2 * i) + 1] = checked((byte)r.HandlingPriority);
         }
 
@@ -102,17 +106,17 @@ public static class HeartbeatCodec
             return HeartbeatError.BadState;
         }
 
-        var rules = new RuleParams[ruleCount];
+        var rules = new MemberRule[ruleCount];
         for (var i = 0; i < ruleCount; i++)
         {
             var weight = datagram[HeaderSize + (2 * i)];
             var handling = datagram[HeaderSize + (2 * i) + 1];
-            if ((weight > 100 && weight != RuleParams.EqualWeight) || handling is < 1 or > 64)
+            if ((weight > 100 && weight != HeartbeatCodec.EqualWeight) || handling is < 1 or > 64)
             {
-                return HeartbeatError.BadRuleParams;
+                return HeartbeatError.BadMemberRule;
             }
 
-            rules[i] = new RuleParams(weight == RuleParams.EqualWeight ? null : weight, handling);
+            rules[i] = new MemberRule(weight == HeartbeatCodec.EqualWeight ? null : weight, handling);
         }
 
         heartbeat = new Heartbeat(

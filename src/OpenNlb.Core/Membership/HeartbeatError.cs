@@ -1,3 +1,4 @@
+using OpenNlb.Core.Allocation;
 namespace OpenNlb.Core.Membership;
 
 /// <summary>Why a datagram was not accepted as a heartbeat; each is counted by the daemon.</summary>
@@ -12,5 +13,5 @@ public enum HeartbeatError
     LengthMismatch,
     BadHostPriority,
     BadState,
-    BadRuleParams,
+    BadMemberRule,
 }

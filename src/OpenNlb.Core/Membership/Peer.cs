@@ -1,3 +1,4 @@
+using OpenNlb.Core.Allocation;
 namespace OpenNlb.Core.Membership;
 
 /// <summary>
@@ -10,5 +11,5 @@ public sealed record Peer(
     ulong Sequence,
     long LastHeardMs,
     MemberState State,
-    IReadOnlyList<RuleParams> Rules,
+    IReadOnlyList<MemberRule> Rules,
     string? Excluded);

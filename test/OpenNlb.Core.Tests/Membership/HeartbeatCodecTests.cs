@@ -1,3 +1,4 @@
+using OpenNlb.Core.Allocation;
 using OpenNlb.Core.Membership;
 using Xunit;
 
@@ -12,7 +13,7 @@ public sealed class HeartbeatCodecTests
         State: MemberState.Started,
         Incarnation: 0x0000019A_BCDEF012,
         Sequence: 42,
-        Rules: [new RuleParams(null, 3), new RuleParams(80, 1)]);
+        Rules: [new MemberRule(null, 3), new MemberRule(80, 1)]);
 
     // Pinned bytes of version 1: a change here breaks every running cluster during an upgrade.
     private const string SampleHex =
@@ -55,8 +56,8 @@ public sealed class HeartbeatCodecTests
     [InlineData(20, 65, HeartbeatError.BadHostPriority)]
     [InlineData(21, 0x09, HeartbeatError.BadState)]
     [InlineData(23, 0x03, HeartbeatError.LengthMismatch)]
-    [InlineData(40, 101, HeartbeatError.BadRuleParams)]
-    [InlineData(41, 0, HeartbeatError.BadRuleParams)]
+    [InlineData(40, 101, HeartbeatError.BadMemberRule)]
+    [InlineData(41, 0, HeartbeatError.BadMemberRule)]
     public void TryParse_RejectsEachBadField(int offset, byte value, HeartbeatError expected)
     {
         var bytes = Convert.FromHexString(SampleHex);

@@ -1,3 +1,4 @@
+using OpenNlb.Core.Allocation;
 using OpenNlb.Core.Membership;
 using Xunit;
 
@@ -9,7 +10,7 @@ public sealed class MembershipTableTests
     private static readonly LocalIdentity Self = new(ClusterId: 7, Fingerprint: 99, Priority: 1, Incarnation: 1000, RuleCount: 1);
 
     private static Heartbeat From(int priority, ulong seq, ulong incarnation = 500, MemberState state = MemberState.Started, ulong fingerprint = 99, uint cluster = 7) =>
-        new(cluster, fingerprint, priority, state, incarnation, seq, [new RuleParams(null, priority)]);
+        new(cluster, fingerprint, priority, state, incarnation, seq, [new MemberRule(null, priority)]);
 
     [Fact]
     public void FirstHeartbeat_Joins_ThenRefreshes()
