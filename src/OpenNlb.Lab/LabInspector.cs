@@ -1,3 +1,4 @@
+using OpenNlb.Linux.Processes;
 using System.Text.Json;
 using OpenNlb.Lab.Interop;
 using OpenNlb.Lab.Model;

@@ -1,3 +1,4 @@
+using OpenNlb.Linux.Processes;
 using OpenNlb.Lab.Interop;
 using OpenNlb.Lab.Model;
 using OpenNlb.Lab.Processes;

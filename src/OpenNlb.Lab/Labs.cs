@@ -1,3 +1,4 @@
+using OpenNlb.Linux.Processes;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;

@@ -95,37 +95,13 @@ internal static class DemoChecks
     {
         var client = lab.ClientAddress(1);
         var ports = Enumerable.Range(30000, 3000).Where(p => before.OwnerOf("web", client, p) == "h2").ToList();
-        var next = 0;
         await lab.SetLinkDownAsync(2, ct);
         var clock = Stopwatch.StartNew();
         output.WriteLine("    t+    0 ms  h2's link is down");
-        while (clock.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            var start = clock.Elapsed;
-            var round = ports.Skip(next).Take(8).ToList();
-            next += 8;
-            var got = await Task.WhenAll(round.Select(async p =>
-            {
-                try
-                {
-                    var (_, host) = await LabTraffic.HttpAsync(lab, "c1", client, clientPort: p, timeout: TimeSpan.FromMilliseconds(100));
-                    return host == after.OwnerOf("web", client, p) ? host : "wrong host";
-                }
-                catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
-                {
-                    return "no answer";
-                }
-            }));
-            output.WriteLine($"    t+{start.TotalMilliseconds,5:0} ms  {Spread(got)}");
-            if (got.All(g => g is "h1" or "h3"))
-            {
-                return start;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50) - (clock.Elapsed - start) is { Ticks: > 0 } d ? d : TimeSpan.Zero, ct);
-        }
-
-        return null;
+        return await FailoverProbe.RunAsync(
+            lab, "c1", client, ports, after, clock, TimeSpan.FromSeconds(5),
+            (start, got) => output.WriteLine($"    t+{start.TotalMilliseconds,5:0} ms  {Spread(got)}"),
+            ct);
     }
 
     private static List<(string Node, IPAddress Source)> Sources(LabHandle lab) =>

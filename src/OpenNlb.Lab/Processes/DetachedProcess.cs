@@ -1,3 +1,4 @@
+using OpenNlb.Linux.Processes;
 using System.Diagnostics;
 
 namespace OpenNlb.Lab.Processes;

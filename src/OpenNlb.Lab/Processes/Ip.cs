@@ -1,3 +1,4 @@
+using OpenNlb.Linux.Processes;
 namespace OpenNlb.Lab.Processes;
 
 /// <summary>iproute2 and sysctl through <see cref="CommandRunner"/>, in the root namespace or a named one.</summary>

@@ -14,6 +14,7 @@ namespace OpenNlb.Linux.Links;
 public sealed class ClusterInterface
 {
     private const string Ip = "ip";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly string _name;
     private readonly ClusterConfig _cluster;
     private readonly string _savedMacPath;
@@ -40,12 +41,12 @@ public sealed class ClusterInterface
                 await File.WriteAllTextAsync(_savedMacPath, current.Trim(), ct);
             }
 
-            await Command.RunCheckedAsync(Ip, ["link", "set", "dev", _name, "address", clusterMac], ct: ct);
+            await CommandRunner.RunCheckedAsync(Ip, ["link", "set", "dev", _name, "address", clusterMac], Timeout, cancellationToken: ct);
         }
         else
         {
             var multicast = ClusterMac.Format(ClusterMac.Multicast(primary));
-            var result = await Command.RunAsync(Ip, ["maddr", "add", multicast, "dev", _name], ct: ct);
+            var result = await CommandRunner.RunAsync(Ip, ["maddr", "add", multicast, "dev", _name], Timeout, cancellationToken: ct);
             if (result.ExitCode != 0 && !result.StandardError.Contains("File exists", StringComparison.Ordinal))
             {
                 throw new CommandFailedException($"ip maddr add {multicast} dev {_name}: {result.StandardError.Trim()}");
@@ -54,7 +55,7 @@ public sealed class ClusterInterface
 
         foreach (var vip in _cluster.Vips)
         {
-            await Command.RunCheckedAsync(Ip, ["addr", "replace", $"{vip}/32", "dev", _name, "noprefixroute"], ct: ct);
+            await CommandRunner.RunCheckedAsync(Ip, ["addr", "replace", $"{vip}/32", "dev", _name, "noprefixroute"], Timeout, cancellationToken: ct);
         }
     }
 
@@ -87,7 +88,7 @@ public sealed class ClusterInterface
 
         async Task Try(string[] args)
         {
-            var r = await Command.RunAsync(Ip, args, ct: ct);
+            var r = await CommandRunner.RunAsync(Ip, args, Timeout, cancellationToken: ct);
             if (r.ExitCode != 0)
             {
                 problems.Add($"ip {string.Join(' ', args)}: {r.StandardError.Trim()}");

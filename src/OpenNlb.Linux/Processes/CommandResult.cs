@@ -1,3 +1,4 @@
 namespace OpenNlb.Linux.Processes;
 
-public sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError);
+/// <summary>What an external command did: its exit code and everything it printed.</summary>
+public sealed record CommandResult(string Command, int ExitCode, string StandardOutput, string StandardError);

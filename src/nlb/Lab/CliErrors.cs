@@ -1,3 +1,4 @@
+using OpenNlb.Linux.Processes;
 using OpenNlb.Lab;
 using OpenNlb.Lab.Processes;
 

@@ -13,7 +13,7 @@ internal static class KernelHashPrerequisites
 
         foreach (var (tool, package) in new[] { ("ip", "iproute2"), ("nft", "nftables"), ("conntrack", "conntrack"), ("sysctl", "procps") })
         {
-            if (Command.Find(tool) is null)
+            if (!Support.Requires.HasTool(tool))
             {
                 Assert.Skip($"Needs {tool}, which is not installed (Debian package {package}).");
             }

@@ -1,3 +1,5 @@
+using OpenNlb.Linux.Processes;
+
 namespace OpenNlb.EndToEnd.Tests.KernelHash;
 
 /// <summary>A network namespace of this test (prefix onlb-hash-), removed on dispose whatever happened.</summary>
@@ -13,10 +15,10 @@ internal sealed class NetworkNamespace : IAsyncDisposable
         if (File.Exists(PathOf(name)))
         {
             // Left over by a run that was killed and whose process id came round again.
-            await Command.RunAsync("ip", ["netns", "del", name], null, cancellationToken);
+            await Run("ip", ["netns", "del", name], null, cancellationToken);
         }
 
-        await Command.RunAsync("ip", ["netns", "add", name], null, cancellationToken);
+        await Run("ip", ["netns", "add", name], null, cancellationToken);
         var created = new NetworkNamespace(name);
         try
         {
@@ -31,7 +33,7 @@ internal sealed class NetworkNamespace : IAsyncDisposable
     }
 
     public Task<string> ExecAsync(IReadOnlyList<string> command, string? standardInput, CancellationToken cancellationToken) =>
-        Command.RunAsync("ip", ["netns", "exec", Name, .. command], standardInput, cancellationToken);
+        Run("ip", ["netns", "exec", Name, .. command], standardInput, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="action"/> on a fresh thread that has joined the namespace, so the sockets
@@ -62,7 +64,12 @@ internal sealed class NetworkNamespace : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() =>
-        await Command.RunAsync("ip", ["netns", "del", Name], null, CancellationToken.None);
+        await Run("ip", ["netns", "del", Name], null, CancellationToken.None);
 
     private static string PathOf(string name) => Path.Combine("/run/netns", name);
+
+    // The tools live in /usr/sbin, which a non-login PATH may lack; `ip netns exec` looks its
+    // command up on the same PATH, so the caller's PATH is what matters here.
+    private static async Task<string> Run(string file, IReadOnlyList<string> args, string? input, CancellationToken ct) =>
+        (await CommandRunner.RunCheckedAsync(file, args, TimeSpan.FromSeconds(30), input, ct)).StandardOutput;
 }

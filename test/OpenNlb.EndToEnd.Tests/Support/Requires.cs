@@ -26,7 +26,7 @@ internal static class Requires
 
     private static bool IsRoot => Environment.UserName == "root";
 
-    private static bool HasTool(string tool) =>
+    public static bool HasTool(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin")
             .Split(':').Append("/usr/sbin").Append("/sbin")
             .Any(dir => File.Exists(Path.Combine(dir, tool)));

@@ -12,7 +12,7 @@ internal sealed class TestNamespace : IAsyncDisposable
     public static async Task<TestNamespace> CreateAsync(string prefix)
     {
         var ns = new TestNamespace($"onlb-{prefix}-{Guid.NewGuid().ToString("n")[..6]}");
-        await Command.RunCheckedAsync("ip", ["netns", "add", ns.Name]);
+        await CommandRunner.RunCheckedAsync("ip", ["netns", "add", ns.Name], TimeSpan.FromSeconds(30));
         try
         {
             await ns.ExecCheckedAsync("ip", "link", "set", "lo", "up");
@@ -29,11 +29,11 @@ internal sealed class TestNamespace : IAsyncDisposable
         return ns;
     }
 
-    public Task<string> ExecCheckedAsync(params string[] argv) =>
-        Command.RunCheckedAsync("ip", ["netns", "exec", Name, .. argv]);
+    public async Task<string> ExecCheckedAsync(params string[] argv) =>
+        (await CommandRunner.RunCheckedAsync("ip", ["netns", "exec", Name, .. argv], TimeSpan.FromSeconds(30))).StandardOutput;
 
     public Task<CommandResult> ExecAsync(params string[] argv) =>
-        Command.RunAsync("ip", ["netns", "exec", Name, .. argv]);
+        CommandRunner.RunAsync("ip", ["netns", "exec", Name, .. argv], TimeSpan.FromSeconds(30));
 
     /// <summary>Runs an nft script through nft -f in the namespace.</summary>
     public async Task<string> NftAsync(string script)
@@ -50,5 +50,5 @@ internal sealed class TestNamespace : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await Command.RunAsync("ip", ["netns", "del", Name]);
+    public async ValueTask DisposeAsync() => await CommandRunner.RunAsync("ip", ["netns", "del", Name], TimeSpan.FromSeconds(30));
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace OpenNlb.Lab.Processes;
+namespace OpenNlb.Linux.Processes;
 
 /// <summary>POSIX shell quoting, for showing commands and for the one `sh -c` the launcher uses.</summary>
 public static class ShellQuote

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace OpenNlb.Lab.Processes;
+namespace OpenNlb.Linux.Processes;
 
 /// <summary>
 /// Runs external commands (ip, sysctl, ...) with a timeout, capturing their output. Every command
