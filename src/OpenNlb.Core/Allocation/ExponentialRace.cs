@@ -36,9 +36,12 @@ internal static class ExponentialRace
     {
         var segment = (int)(draw >> OffsetBits);
         var offset = draw & ((1u << OffsetBits) - 1);
-        var low = Table[segment];
-        var arrival = low + (((Table[segment + 1] - low) * offset) >> OffsetBits);
-        return (ulong)(((UInt128)arrival * reciprocal) >> 32);
+        var start = Table[segment];
+        var arrival = start + (((Table[segment + 1] - start) * offset) >> OffsetBits);
+
+        // arrival * reciprocal / 2^32 with a 128-bit product (arrival < 2^44, reciprocal <= 2^32).
+        var high = Math.BigMul(arrival, reciprocal, out var low);
+        return (high << 32) | (low >> 32);
     }
 
     /// <summary>How many draws (all of them from 0 up) have a key below <paramref name="end"/>: 0..2^32.</summary>
