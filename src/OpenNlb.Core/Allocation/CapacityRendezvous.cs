@@ -6,8 +6,8 @@ namespace OpenNlb.Core.Allocation;
 
 /// <summary>
 /// The buckets of one multiple-host rule, shared out by weighted rendezvous hashing with
-/// capacities. Every (host, bucket) pair gets a key, draw / weight (smaller is better), and the
-/// pairs are taken in ascending key order: a bucket goes to the host of its first pair that still
+/// capacities. Every (host, bucket) pair gets a key, an exponential arrival time at the host's weight
+/// (<see cref="ExponentialRace"/>; earlier is better), and the pairs are taken in ascending key order: a bucket goes to the host of its first pair that still
 /// has room. A host has room below the floor of its weighted share, and up to the ceiling while
 /// round-ups remain. See docs/allocation.md for why, and for how many buckets move.
 /// </summary>
@@ -20,7 +20,7 @@ namespace OpenNlb.Core.Allocation;
 /// </remarks>
 internal static class CapacityRendezvous
 {
-    /// <summary>A pair packs its key's top 44 bits, the bucket (14 bits) and the host id - 1 (6 bits).</summary>
+    /// <summary>A pair packs its key (44 bits), the bucket (14 bits) and the host id - 1 (6 bits).</summary>
     public const int MaxBucketCount = 1 << BucketBits;
 
     private const int BucketBits = 14;
@@ -57,7 +57,7 @@ internal static class CapacityRendezvous
 
     private sealed class Run
     {
-        private static readonly UInt128 KeySpace = (UInt128)1 << 64;
+        private static readonly UInt128 KeySpace = (UInt128)1 << ExponentialRace.KeyBits;
 
         private readonly byte[] hostIds;
         private readonly uint[] hostKeys;
@@ -84,9 +84,7 @@ internal static class CapacityRendezvous
             for (var i = 0; i < hostIds.Length; i++)
             {
                 hostKeys[i] = RendezvousHash.HostKey(hostIds[i]);
-
-                // key = draw * floor(2^32 / w): draw / w on a 64-bit scale, integer only.
-                reciprocals[i] = (1UL << 32) / (ulong)weights[i];
+                reciprocals[i] = ExponentialRace.Reciprocal(weights[i]);
                 slotOfHost[hostIds[i]] = i;
                 totalWeight += weights[i];
             }
@@ -99,25 +97,26 @@ internal static class CapacityRendezvous
         public void Complete()
         {
             // The first band ends where a bucket has FirstBandPairsPerBucket pairs on average:
-            // P(key < end) = end * w / 2^64 for each host.
-            var end = Align(KeySpace * FirstBandPairsPerBucket / (ulong)totalWeight);
+            // P(key < end) is about end * w / 2^39 for each host (keys are arrival times * 2^39).
+            var end = UInt128.Min(KeySpace, ((UInt128)FirstBandPairsPerBucket << 39) / (ulong)totalWeight);
             CollectFirstBand(end);
             Take();
             while (assigned < owners.Length)
             {
+                // Every bucket finds a host by the last band (see docs/allocation.md); never loop on.
+                if (end == KeySpace)
+                {
+                    throw new InvalidOperationException("buckets left without an owner after the last band");
+                }
+
                 var start = end;
-                end = Align(UInt128.Max(start * 4, start + (1UL << TieBits)));
+                end = UInt128.Min(KeySpace, (start * 4) + 1);
                 CollectUnassigned(start, end);
                 Take();
             }
         }
 
         public void Return() => ArrayPool<ulong>.Shared.Return(pairs);
-
-        // Band ends are multiples of 2^TieBits, so a band never splits pairs that share their
-        // truncated key: taking band after band is the same as taking all pairs in order.
-        private static UInt128 Align(UInt128 end) =>
-            end >= KeySpace ? KeySpace : UInt128.Max(end >> TieBits << TieBits, (UInt128)1 << TieBits);
 
         private void CollectFirstBand(UInt128 end)
         {
@@ -127,8 +126,8 @@ internal static class CapacityRendezvous
                 // A host contributes at most one pair per bucket: make room once, not per pair.
                 EnsureRoom(owners.Length);
 
-                // Pairs in the band are those with draw * reciprocal < end, i.e. draw < limit.
-                var limit = (end + reciprocals[slot] - 1) / reciprocals[slot];
+                // Keys grow with the draw: the pairs in the band are those whose draw is below a limit.
+                var limit = ExponentialRace.DrawsBelow(end, reciprocals[slot]);
                 var below = limit > uint.MaxValue ? uint.MaxValue : (uint)limit;
                 var all = limit > uint.MaxValue;
                 var bucket = wideVectors
@@ -213,7 +212,7 @@ internal static class CapacityRendezvous
                 for (var slot = 0; slot < hostIds.Length; slot++)
                 {
                     var draw = RendezvousHash.Draw(hostKeys[slot], bucket);
-                    var key = (UInt128)((ulong)draw * reciprocals[slot]);
+                    var key = ExponentialRace.Key(draw, reciprocals[slot]);
                     if (key >= start && key < end)
                     {
                         EnsureRoom(1);
@@ -234,12 +233,11 @@ internal static class CapacityRendezvous
             }
         }
 
-        /// <summary>The pair's key (draw / weight, truncated to 44 bits), then bucket, then host id - 1.</summary>
-        private ulong Pair(int slot, int bucket, uint draw)
-        {
-            var key = (ulong)draw * reciprocals[slot];
-            return (key >> TieBits << TieBits) | ((ulong)bucket << HostBits) | ((ulong)hostIds[slot] - 1);
-        }
+        /// <summary>The pair as one number: key, then bucket, then host id - 1, so that sorting numbers sorts pairs.</summary>
+        private ulong Pair(int slot, int bucket, uint draw) =>
+            (ExponentialRace.Key(draw, reciprocals[slot]) << TieBits)
+            | ((ulong)bucket << HostBits)
+            | ((ulong)hostIds[slot] - 1);
 
         private void Take()
         {

@@ -92,7 +92,7 @@ public sealed class BucketAllocatorTests
         var rule = BucketAllocator.Allocate(cluster, live).Rules[0];
         Assert.Equal([5, 64, 2, 1, 5, 5, 64, 64], rule.Owners[..8].ToArray().Select(b => (int)b));
         Assert.Equal(
-            "C63D1A59761845BAF37CFBB68A34A6278BCC379332CEA439A9AFA4CEB25C9A5D",
+            "8190EAA37D673A569B5575F7F6EF3E480548FB361AE2123609FE3045136B9C7A",
             Convert.ToHexString(SHA256.HashData(rule.Owners)));
     }
 

@@ -56,10 +56,10 @@ public sealed class CapacityRendezvousTests
         for (var slot = 0; slot < ids.Length; slot++)
         {
             var hostKey = RendezvousHash.HostKey(ids[slot]);
-            var reciprocal = (1UL << 32) / (ulong)weights[slot];
+            var reciprocal = ExponentialRace.Reciprocal(weights[slot]);
             for (var bucket = 0; bucket < bucketCount; bucket++)
             {
-                var key = (RendezvousHash.Draw(hostKey, bucket) * reciprocal) >> 20;
+                var key = ExponentialRace.Key(RendezvousHash.Draw(hostKey, bucket), reciprocal);
                 pairs[(slot * bucketCount) + bucket] = (key << 20) | ((ulong)bucket << 6) | (uint)slot;
             }
         }
