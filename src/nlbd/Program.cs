@@ -107,6 +107,11 @@ internal static class Program
             yield return $"host.dedicatedIp: {c.Host.DedicatedIp} is IPv6; heartbeats need an IPv4 dedicated IP for now";
         }
 
+        if (c.Host.InitialState != HostState.Started)
+        {
+            yield return $"host.initialState: '{c.Host.InitialState.ToString().ToLowerInvariant()}' is not supported by this version of nlbd yet (start, stop and suspend come with the convergence work); use 'started'";
+        }
+
         if (!ClusterInterface.Exists(c.Host.Interface))
         {
             yield return $"host.interface: no interface named '{c.Host.Interface}' on this host";
