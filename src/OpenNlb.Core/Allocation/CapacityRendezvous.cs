@@ -1,39 +1,39 @@
-using System.Buffers;
-using System.Numerics;
 using System.Runtime.Intrinsics;
 
 namespace OpenNlb.Core.Allocation;
 
 /// <summary>
 /// The buckets of one multiple-host rule, shared out by weighted rendezvous hashing with
-/// capacities. Every (host, bucket) pair gets a key, an exponential arrival time at the host's weight
-/// (<see cref="ExponentialRace"/>; earlier is better), and the pairs are taken in ascending key order: a bucket goes to the host of its first pair that still
-/// has room. A host has room below the floor of its weighted share, and up to the ceiling while
-/// round-ups remain. See docs/allocation.md for why, and for how many buckets move.
+/// capacities. Every (host, bucket) pair gets a key, an exponential arrival time at the host's
+/// weight (<see cref="ExponentialRace"/>; earlier is better), and the pairs are taken in ascending
+/// key order: a bucket goes to the host of its first pair that still has room. A host has room
+/// below the floor of its weighted share, and up to the ceiling while round-ups remain. See
+/// docs/allocation.md for why, and for how many buckets move.
 /// </summary>
 /// <remarks>
 /// Only the order of the pairs matters, and it is total: key, then bucket, then host id. Taking all
-/// pairs would mean sorting 16,384 x 64 of them, so the keys are cut into bands: the first holds
-/// about <see cref="FirstBandPairsPerBucket"/> pairs per bucket and assigns almost every bucket;
-/// each later band only looks at the buckets still without an owner. The result is exactly that of
-/// one pass over all pairs in order.
+/// pairs would mean sorting 16,384 x 64 of them, so <see cref="CapacityRendezvousRun"/> cuts the keys
+/// into bands. The result is exactly that of one pass over all pairs in order.
 /// </remarks>
 internal static class CapacityRendezvous
 {
     /// <summary>A pair packs its key (44 bits), the bucket (14 bits) and the host id - 1 (6 bits).</summary>
     public const int MaxBucketCount = 1 << BucketBits;
 
-    private const int BucketBits = 14;
-    private const int HostBits = 6;
-    private const int TieBits = BucketBits + HostBits;
-    private const int FirstBandPairsPerBucket = 4;
+    internal const int BucketBits = 14;
+    internal const int HostBits = 6;
+    internal const int TieBits = BucketBits + HostBits;
 
     /// <summary>Owner of each bucket (a host id, never 0). Hosts in ascending id order, weights above 0.</summary>
     public static byte[] Allocate(ReadOnlySpan<byte> hostIds, ReadOnlySpan<int> weights, int bucketCount) =>
-        Allocate(hostIds, weights, bucketCount, Vector512.IsHardwareAccelerated);
+        Allocate(hostIds, weights, bucketCount, VectorWidthOfThisMachine);
 
-    /// <summary>As above, choosing the vector width, so that tests can check both widths agree.</summary>
-    internal static byte[] Allocate(ReadOnlySpan<byte> hostIds, ReadOnlySpan<int> weights, int bucketCount, bool wideVectors)
+    /// <summary>The widest vectors the CPU has (software-emulated vectors would be slower than scalar code).</summary>
+    internal static int VectorWidthOfThisMachine =>
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0;
+
+    /// <summary>As above with a vector width of 512, 256 or 0 bits, so that tests can check they all agree.</summary>
+    internal static byte[] Allocate(ReadOnlySpan<byte> hostIds, ReadOnlySpan<int> weights, int bucketCount, int vectorWidth)
     {
         var owners = new byte[bucketCount];
         if (hostIds.Length == 1)
@@ -42,7 +42,7 @@ internal static class CapacityRendezvous
             return owners;
         }
 
-        var run = new Run(hostIds, weights, owners, wideVectors);
+        var run = new CapacityRendezvousRun(hostIds, weights, owners, vectorWidth);
         try
         {
             run.Complete();
@@ -53,225 +53,5 @@ internal static class CapacityRendezvous
         }
 
         return owners;
-    }
-
-    private sealed class Run
-    {
-        private static readonly UInt128 KeySpace = (UInt128)1 << ExponentialRace.KeyBits;
-
-        private readonly byte[] hostIds;
-        private readonly uint[] hostKeys;
-        private readonly ulong[] reciprocals;
-        private readonly int[] slotOfHost = new int[Member.MaxPriority + 1];
-        private readonly int[] counts;
-        private readonly BucketShares shares;
-        private readonly byte[] owners;
-        private readonly long totalWeight;
-        private readonly bool wideVectors;
-        private ulong[] pairs;
-        private int pairCount;
-        private int roundUpsLeft;
-        private int assigned;
-
-        public Run(ReadOnlySpan<byte> hostIds, ReadOnlySpan<int> weights, byte[] owners, bool wideVectors)
-        {
-            this.wideVectors = wideVectors;
-            this.hostIds = hostIds.ToArray();
-            this.owners = owners;
-            hostKeys = new uint[hostIds.Length];
-            reciprocals = new ulong[hostIds.Length];
-            counts = new int[hostIds.Length];
-            for (var i = 0; i < hostIds.Length; i++)
-            {
-                hostKeys[i] = RendezvousHash.HostKey(hostIds[i]);
-                reciprocals[i] = ExponentialRace.Reciprocal(weights[i]);
-                slotOfHost[hostIds[i]] = i;
-                totalWeight += weights[i];
-            }
-
-            shares = new BucketShares(weights, owners.Length);
-            roundUpsLeft = shares.Remainder;
-            pairs = ArrayPool<ulong>.Shared.Rent((FirstBandPairsPerBucket + 2) * owners.Length);
-        }
-
-        public void Complete()
-        {
-            // The first band ends where a bucket has FirstBandPairsPerBucket pairs on average:
-            // P(key < end) is about end * w / 2^39 for each host (keys are arrival times * 2^39).
-            var end = UInt128.Min(KeySpace, ((UInt128)FirstBandPairsPerBucket << 39) / (ulong)totalWeight);
-            CollectFirstBand(end);
-            Take();
-            while (assigned < owners.Length)
-            {
-                // Every bucket finds a host by the last band (see docs/allocation.md); never loop on.
-                if (end == KeySpace)
-                {
-                    throw new InvalidOperationException("buckets left without an owner after the last band");
-                }
-
-                var start = end;
-                end = UInt128.Min(KeySpace, (start * 4) + 1);
-                CollectUnassigned(start, end);
-                Take();
-            }
-        }
-
-        public void Return() => ArrayPool<ulong>.Shared.Return(pairs);
-
-        private void CollectFirstBand(UInt128 end)
-        {
-            pairCount = 0;
-            for (var slot = 0; slot < hostIds.Length; slot++)
-            {
-                // A host contributes at most one pair per bucket: make room once, not per pair.
-                EnsureRoom(owners.Length);
-
-                // Keys grow with the draw: the pairs in the band are those whose draw is below a limit.
-                var limit = ExponentialRace.DrawsBelow(end, reciprocals[slot]);
-                var below = limit > uint.MaxValue ? uint.MaxValue : (uint)limit;
-                var all = limit > uint.MaxValue;
-                var bucket = wideVectors
-                    ? CollectWide(slot, below, all)
-                    : CollectNarrow(slot, below, all);
-                for (; bucket < owners.Length; bucket++)
-                {
-                    var draw = RendezvousHash.Draw(hostKeys[slot], bucket);
-                    if (all || draw < below)
-                    {
-                        pairs[pairCount++] = Pair(slot, bucket, draw);
-                    }
-                }
-            }
-        }
-
-        /// <summary>The first band's pairs of one host, sixteen buckets at a time; returns where it stopped.</summary>
-        private int CollectWide(int slot, uint below, bool all)
-        {
-            var lanes = Vector512<uint>.Count;
-            Span<uint> draws = stackalloc uint[lanes];
-            var limit = Vector512.Create(below);
-            var buckets = Vector512<uint>.Indices;
-            var step = Vector512.Create((uint)lanes);
-            var bucket = 0;
-            for (; bucket + lanes <= owners.Length; bucket += lanes, buckets += step)
-            {
-                var x = RendezvousHash.Draw(hostKeys[slot], buckets);
-                var inBand = all ? ulong.MaxValue : Vector512.LessThan(x, limit).ExtractMostSignificantBits();
-                if (inBand != 0)
-                {
-                    x.CopyTo(draws);
-                    Emit(slot, bucket, draws, inBand & ((1UL << lanes) - 1));
-                }
-            }
-
-            return bucket;
-        }
-
-        /// <inheritdoc cref="CollectWide"/>
-        private int CollectNarrow(int slot, uint below, bool all)
-        {
-            var lanes = Vector256<uint>.Count;
-            Span<uint> draws = stackalloc uint[lanes];
-            var limit = Vector256.Create(below);
-            var buckets = Vector256<uint>.Indices;
-            var step = Vector256.Create((uint)lanes);
-            var bucket = 0;
-            for (; bucket + lanes <= owners.Length; bucket += lanes, buckets += step)
-            {
-                var x = RendezvousHash.Draw(hostKeys[slot], buckets);
-                var inBand = all ? uint.MaxValue : Vector256.LessThan(x, limit).ExtractMostSignificantBits();
-                if (inBand != 0)
-                {
-                    x.CopyTo(draws);
-                    Emit(slot, bucket, draws, inBand & ((1UL << lanes) - 1));
-                }
-            }
-
-            return bucket;
-        }
-
-        private void Emit(int slot, int firstBucket, ReadOnlySpan<uint> draws, ulong lanes)
-        {
-            for (; lanes != 0; lanes &= lanes - 1)
-            {
-                var lane = BitOperations.TrailingZeroCount(lanes);
-                pairs[pairCount++] = Pair(slot, firstBucket + lane, draws[lane]);
-            }
-        }
-
-        private void CollectUnassigned(UInt128 start, UInt128 end)
-        {
-            pairCount = 0;
-            for (var bucket = 0; bucket < owners.Length; bucket++)
-            {
-                if (owners[bucket] != 0)
-                {
-                    continue;
-                }
-
-                for (var slot = 0; slot < hostIds.Length; slot++)
-                {
-                    var draw = RendezvousHash.Draw(hostKeys[slot], bucket);
-                    var key = ExponentialRace.Key(draw, reciprocals[slot]);
-                    if (key >= start && key < end)
-                    {
-                        EnsureRoom(1);
-                        pairs[pairCount++] = Pair(slot, bucket, draw);
-                    }
-                }
-            }
-        }
-
-        private void EnsureRoom(int more)
-        {
-            if (pairCount + more > pairs.Length)
-            {
-                var larger = ArrayPool<ulong>.Shared.Rent(Math.Max(pairs.Length * 2, pairCount + more));
-                pairs.AsSpan(0, pairCount).CopyTo(larger);
-                ArrayPool<ulong>.Shared.Return(pairs);
-                pairs = larger;
-            }
-        }
-
-        /// <summary>The pair as one number: key, then bucket, then host id - 1, so that sorting numbers sorts pairs.</summary>
-        private ulong Pair(int slot, int bucket, uint draw) =>
-            (ExponentialRace.Key(draw, reciprocals[slot]) << TieBits)
-            | ((ulong)bucket << HostBits)
-            | ((ulong)hostIds[slot] - 1);
-
-        private void Take()
-        {
-            var band = pairs.AsSpan(0, pairCount);
-            UniformSort.Sort(band);
-            var floor = shares.Floor;
-            var ceiling = shares.Ceiling;
-            foreach (var pair in band)
-            {
-                var bucket = (int)(pair >> HostBits) & (MaxBucketCount - 1);
-                if (owners[bucket] != 0)
-                {
-                    continue;
-                }
-
-                var host = (int)(pair & ((1 << HostBits) - 1)) + 1;
-                var slot = slotOfHost[host];
-                if (counts[slot] >= floor[slot])
-                {
-                    if (counts[slot] >= ceiling[slot] || roundUpsLeft == 0)
-                    {
-                        continue;
-                    }
-
-                    roundUpsLeft--;
-                }
-
-                owners[bucket] = (byte)host;
-                counts[slot]++;
-                if (++assigned == owners.Length)
-                {
-                    return;
-                }
-            }
-        }
     }
 }
