@@ -6,7 +6,10 @@
 #   opennlb  nlbd's ruleset (conntrack, bucket maps, unicast cluster MAC with source masking)
 #   static   the filter a Linux user writes by hand instead (cf. ClusterLabs' IPaddr2 after
 #            CLUSTERIP's removal): a fixed `jhash ... mod 3 != i drop` per host, no conntrack,
-#            with the same unicast MAC trick so that the frames reach every host
+#            with the same unicast MAC trick so that the frames reach every host. Without
+#            conntrack nothing reassembles fragments: it balances them wrongly (KB229064)
+#   static+ct the same fixed filter placed as OpenNLB places its own (priority -300) plus a
+#            conntrack rule, so that fragments are reassembled: what correctness costs by itself
 #   direct   the client to one host's own address with no filter at all: the ceiling
 #
 # Usage: sudo bench/lab-bench.sh [rounds=3] [seconds=5]     (run from the repository root)
@@ -38,10 +41,18 @@ static_on() {   # stop nlbd (it removes its VIP, MAC and tables) and install the
   for h in 1 2 3; do
     pid=$(cat /run/opennlb-lab/$lab/h$h.nlbd.pid); kill "$pid"
     while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  done
+  static_filter -150 ""
+}
+
+static_filter() {  # $1: priority of the filter, $2: extra chain (the conntrack rule) or ""
+  for h in 1 2 3; do
     idx=$((h - 1))
     ex "h$h" -- sh -e -c "
       ip link set dev eth0 address 02:bf:c0:00:02:64
-      ip addr add $vip/32 dev eth0 noprefixroute
+      ip addr replace $vip/32 dev eth0 noprefixroute
+      nft delete table netdev static_mask 2>/dev/null || true
+      nft delete table ip static_lb 2>/dev/null || true
       nft -f - <<NFT
 table netdev static_mask {
   chain egress { type filter hook egress device \"eth0\" priority 0; policy accept;
@@ -49,11 +60,12 @@ table netdev static_mask {
   }
 }
 table ip static_lb {
-  chain pre { type filter hook prerouting priority -150; policy accept;
+  chain pre { type filter hook prerouting priority $1; policy accept;
     ip daddr $vip tcp dport 80 jhash ip saddr . tcp sport mod 3 seed 0x1 != $idx drop
     ip daddr $vip tcp dport 5201 jhash ip saddr mod 3 seed 0x1 != $idx drop
     ip daddr $vip meta l4proto != tcp jhash ip saddr mod 3 seed 0x1 != $idx drop
   }
+  $2
 }
 NFT"
   done
@@ -77,7 +89,12 @@ nlbd_on() {
   done
   sleep 0.3
   wait_converged
+  settle
 }
+
+# Three .NET daemons that just started spend a few seconds compiling (tiered JIT) on the same two
+# cores the benchmark uses; measuring then would charge their start-up to OpenNLB's data plane.
+settle() { sleep 6; }
 
 iperf() {  # Gbit/s received, one TCP stream
   ex c1 -- iperf3 -c "$1" -t "$secs" -J 2>/dev/null \
@@ -90,6 +107,7 @@ rate() {   # new connections per second
 }
 
 wait_converged
+settle
 direct=192.0.2.11   # h1's own address
 
 declare -A tput rate_
@@ -97,10 +115,12 @@ for r in $(seq 1 "$rounds"); do
   tput[opennlb,$r]=$(iperf $vip);     rate_[opennlb,$r]=$(rate $vip)
   static_on
   tput[static,$r]=$(iperf $vip);      rate_[static,$r]=$(rate $vip)
+  static_filter -300 "chain track { type filter hook prerouting priority -150; policy accept; ip daddr $vip ct state established,related accept; }"
+  tput[staticct,$r]=$(iperf $vip);    rate_[staticct,$r]=$(rate $vip)
   static_off
   tput[direct,$r]=$(iperf $direct);   rate_[direct,$r]=$(rate $direct)
   nlbd_on
-  echo "round $r: opennlb ${tput[opennlb,$r]} Gbit/s ${rate_[opennlb,$r]} conn/s | static ${tput[static,$r]} Gbit/s ${rate_[static,$r]} conn/s | direct ${tput[direct,$r]} Gbit/s ${rate_[direct,$r]} conn/s" >&2
+  echo "round $r: opennlb ${tput[opennlb,$r]} Gbit/s ${rate_[opennlb,$r]} conn/s | static ${tput[static,$r]} Gbit/s ${rate_[static,$r]} conn/s | static+ct ${tput[staticct,$r]} Gbit/s ${rate_[staticct,$r]} conn/s | direct ${tput[direct,$r]} Gbit/s ${rate_[direct,$r]} conn/s" >&2
 done
 
 python3 - "$rounds" <<PY
@@ -109,15 +129,17 @@ r = int(sys.argv[1])
 t = {k: [float(x) for x in v.split()] for k, v in {
   "opennlb": "$(for i in $(seq 1 "$rounds"); do printf '%s ' "${tput[opennlb,$i]}"; done)",
   "static":  "$(for i in $(seq 1 "$rounds"); do printf '%s ' "${tput[static,$i]}"; done)",
+  "static+ct": "$(for i in $(seq 1 "$rounds"); do printf '%s ' "${tput[staticct,$i]}"; done)",
   "direct":  "$(for i in $(seq 1 "$rounds"); do printf '%s ' "${tput[direct,$i]}"; done)"}.items()}
 c = {k: [float(x) for x in v.split()] for k, v in {
   "opennlb": "$(for i in $(seq 1 "$rounds"); do printf '%s ' "${rate_[opennlb,$i]}"; done)",
   "static":  "$(for i in $(seq 1 "$rounds"); do printf '%s ' "${rate_[static,$i]}"; done)",
+  "static+ct": "$(for i in $(seq 1 "$rounds"); do printf '%s ' "${rate_[staticct,$i]}"; done)",
   "direct":  "$(for i in $(seq 1 "$rounds"); do printf '%s ' "${rate_[direct,$i]}"; done)"}.items()}
 mt = {k: statistics.median(v) for k, v in t.items()}
 mc = {k: statistics.median(v) for k, v in c.items()}
 print(f"\nmedians of {r} interleaved rounds of ${secs} s (3 hosts, 1 client, unicast mode)")
 print(f"{'data plane':<10} {'TCP Gbit/s':>11} {'vs static':>10} {'new conn/s':>11} {'vs static':>10}")
-for k in ("opennlb", "static", "direct"):
+for k in ("opennlb", "static", "static+ct", "direct"):
     print(f"{k:<10} {mt[k]:>11.2f} {mt[k]/mt['static']:>10.3f} {mc[k]:>11.0f} {mc[k]/mc['static']:>10.3f}")
 PY
