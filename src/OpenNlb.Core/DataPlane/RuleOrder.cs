@@ -3,9 +3,10 @@ using OpenNlb.Core.Configuration;
 namespace OpenNlb.Core.DataPlane;
 
 /// <summary>
-/// The order in which port rules are tried, shared by the ruleset renderer and the owner query so
-/// that the kernel and the explanation cannot disagree: rules for one VIP before rules for all VIPs
-/// (as in NLB), each group in configuration order.
+/// The order in which port rules are tried: rules for one VIP before rules for all VIPs (as in NLB),
+/// each group in configuration order. The owner query walks it; the renderer implements the same
+/// precedence with two dispatch maps (one VIP's rules looked up first), and since the validator
+/// forbids overlaps within a group, order inside a group never decides anything.
 /// </summary>
 public static class RuleOrder
 {

@@ -128,7 +128,36 @@ public static class RulesetRenderer
 
             s.AppendLine(" }");
         }
+
+        RenderDispatch(s, spec, NftNames.DispatchVip, "ip daddr . meta l4proto . th dport", r => r.Vip is not null);
+        RenderDispatch(s, spec, NftNames.DispatchAll, "meta l4proto . th dport", r => r.Vip is null);
     }
+
+    /// <summary>
+    /// One lookup finds a packet's port rule, however many rules there are: every host sees every
+    /// frame for the VIP, so a rule list walked in order would cost each host every rule before the
+    /// last one, for every packet (measured: 0.81 of the static filter's throughput with four rules).
+    /// Port ranges make these interval maps; the validator guarantees they do not overlap.
+    /// </summary>
+    private static void RenderDispatch(StringBuilder s, DataPlaneSpec spec, string name, string key, Func<PortRule, bool> scope)
+    {
+        var elements = spec.Cluster.PortRules.Select((rule, index) => (rule, index))
+            .Where(r => scope(r.rule))
+            .SelectMany(r => Transports(r.rule.Protocol).Select(l4 =>
+                Inv($"{(r.rule.Vip is { } vip ? $"{vip} . " : string.Empty)}{l4} . {Ports(r.rule.Ports)} : {RuleVerdict(r.rule, r.index, l4)}")))
+            .ToList();
+        if (elements.Count > 0)
+        {
+            s.AppendLine(Inv($"  map {name} {{ typeof {key} : verdict; flags interval; elements = {{ {string.Join(", ", elements)} }}; }}"));
+        }
+    }
+
+    private static string RuleVerdict(PortRule rule, int index, string l4) => rule.Filtering switch
+    {
+        FilteringMode.Multiple => $"jump {NftNames.RuleChain(index, l4)}",
+        FilteringMode.Single => $"jump {NftNames.SingleChain(index)}",
+        _ => "drop",
+    };
 
     private static void RenderHook(StringBuilder s)
     {
@@ -159,26 +188,16 @@ public static class RulesetRenderer
             s.AppendLine("    meta pkttype set host");
         }
 
-        foreach (var (rule, index) in RuleOrder.Evaluation(cluster))
+        // Rules for one VIP take precedence over rules for all VIPs (RuleOrder), as in NLB. Every
+        // rule chain ends in a verdict, so a packet that finds its rule never falls through.
+        if (cluster.PortRules.Any(r => r.Vip is not null))
         {
-            foreach (var l4 in Transports(rule.Protocol))
-            {
-                var match = Inv($"{VipMatch(rule.Vip)}{l4} dport {Ports(rule.Ports)}");
-                switch (rule.Filtering)
-                {
-                    case FilteringMode.Multiple:
-                        var key = KeyExpression(rule.Affinity, l4);
-                        s.AppendLine(Inv($"    {match} jhash {key} mod {spec.BucketCount} seed 0x{spec.HashSeed:x8} vmap @{NftNames.BucketMap(index)}"));
-                        s.AppendLine(Inv($"    {match} drop"));
-                        break;
-                    case FilteringMode.Single:
-                        s.AppendLine(Inv($"    {match} jump {NftNames.SingleChain(index)}"));
-                        break;
-                    default:
-                        s.AppendLine(Inv($"    {match} drop"));
-                        break;
-                }
-            }
+            s.AppendLine(Inv($"    ip daddr . meta l4proto . th dport vmap @{NftNames.DispatchVip}"));
+        }
+
+        if (cluster.PortRules.Any(r => r.Vip is null))
+        {
+            s.AppendLine(Inv($"    meta l4proto . th dport vmap @{NftNames.DispatchAll}"));
         }
 
         if (!cluster.FilterIcmp)
@@ -195,7 +214,18 @@ public static class RulesetRenderer
         var rules = spec.Cluster.PortRules;
         for (var i = 0; i < rules.Count; i++)
         {
-            if (rules[i].Filtering == FilteringMode.Single)
+            if (rules[i].Filtering == FilteringMode.Multiple)
+            {
+                foreach (var l4 in Transports(rules[i].Protocol))
+                {
+                    var key = KeyExpression(rules[i].Affinity, l4);
+                    s.AppendLine(Inv($"  chain {NftNames.RuleChain(i, l4)} {{"));
+                    s.AppendLine(Inv($"    jhash {key} mod {spec.BucketCount} seed 0x{spec.HashSeed:x8} vmap @{NftNames.BucketMap(i)}"));
+                    s.AppendLine("    drop");
+                    s.AppendLine("  }");
+                }
+            }
+            else if (rules[i].Filtering == FilteringMode.Single)
             {
                 s.AppendLine(Inv($"  chain {NftNames.SingleChain(i)} {{ {Verdict(ownership.Rules[i].HandlesSingle)}; }}"));
             }
@@ -233,8 +263,6 @@ public static class RulesetRenderer
         s.AppendLine("  }");
         s.AppendLine("}");
     }
-
-    private static string VipMatch(IPAddress? vip) => vip is null ? string.Empty : Inv($"ip daddr {vip} ");
 
     private static string[] Transports(Protocol protocol) => protocol switch
     {
