@@ -1,4 +1,3 @@
-using OpenNlb.Linux.Processes;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -8,6 +7,7 @@ using OpenNlb.Lab.Interop;
 using OpenNlb.Lab.Model;
 using OpenNlb.Lab.Processes;
 using OpenNlb.Lab.Service;
+using OpenNlb.Linux.Processes;
 
 namespace OpenNlb.Lab;
 

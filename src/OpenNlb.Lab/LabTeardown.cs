@@ -1,7 +1,7 @@
-using OpenNlb.Linux.Processes;
 using OpenNlb.Lab.Interop;
 using OpenNlb.Lab.Model;
 using OpenNlb.Lab.Processes;
+using OpenNlb.Linux.Processes;
 
 namespace OpenNlb.Lab;
 

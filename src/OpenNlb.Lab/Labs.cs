@@ -1,10 +1,10 @@
-using OpenNlb.Linux.Processes;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using OpenNlb.Lab.Interop;
 using OpenNlb.Lab.Model;
 using OpenNlb.Lab.Processes;
+using OpenNlb.Linux.Processes;
 
 namespace OpenNlb.Lab;
 

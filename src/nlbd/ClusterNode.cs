@@ -1,7 +1,7 @@
-using OpenNlb.Core.Allocation;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using OpenNlb.Core.Allocation;
 using OpenNlb.Core.Configuration;
 using OpenNlb.Core.DataPlane;
 using OpenNlb.Core.Membership;

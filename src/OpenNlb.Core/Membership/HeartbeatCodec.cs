@@ -1,5 +1,5 @@
-using OpenNlb.Core.Allocation;
 using System.Buffers.Binary;
+using OpenNlb.Core.Allocation;
 
 namespace OpenNlb.Core.Membership;
 

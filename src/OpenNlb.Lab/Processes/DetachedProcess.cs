@@ -1,5 +1,5 @@
-using OpenNlb.Linux.Processes;
 using System.Diagnostics;
+using OpenNlb.Linux.Processes;
 
 namespace OpenNlb.Lab.Processes;
 

@@ -1,6 +1,6 @@
-using OpenNlb.Linux.Processes;
 using OpenNlb.Lab;
 using OpenNlb.Lab.Processes;
+using OpenNlb.Linux.Processes;
 
 namespace OpenNlb.Cli.Lab;
 

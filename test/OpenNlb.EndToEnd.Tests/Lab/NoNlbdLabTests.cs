@@ -1,8 +1,8 @@
-using OpenNlb.Linux.Processes;
 using System.Text.Json;
 using OpenNlb.Lab;
 using OpenNlb.Lab.Model;
 using OpenNlb.Lab.Processes;
+using OpenNlb.Linux.Processes;
 using Xunit;
 
 namespace OpenNlb.EndToEnd.Tests.Lab;
