@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
 for pair in nft:nftables conntrack:conntrack ip:iproute2 iperf3:iperf3 socat:socat curl:curl \
-            ping:iputils-ping tcpdump:tcpdump nc:netcat-openbsd wrk:wrk; do
+            ping:iputils-ping arping:iputils-arping tcpdump:tcpdump nc:netcat-openbsd wrk:wrk; do
   have "${pair%%:*}" || need+=("${pair#*:}")
 done
 [ -e /usr/lib/x86_64-linux-gnu/libnftables.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libnftables.so.1 ] \

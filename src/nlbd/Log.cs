@@ -15,6 +15,9 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Warning, "cleanup incomplete: {Problem}")]
     public static partial void CleanupProblem(ILogger logger, string problem);
 
+    [LoggerMessage(1003, LogLevel.Warning, "neighbours not told of the new MAC: {Problem}")]
+    public static partial void AnnounceProblem(ILogger logger, string problem);
+
     [LoggerMessage(1100, LogLevel.Information, "host {Priority} joined")]
     public static partial void PeerJoined(ILogger logger, int priority);
 

@@ -138,7 +138,11 @@ internal static class Program
             // The filter goes in before the VIP, owning nothing, so that no packet to the VIP is
             // ever accepted by a host that has not yet agreed on its share.
             kernel.Install(Ownership.Nothing(cluster.PortRules.Count));
-            await iface.AttachAsync(stop.Token);
+            foreach (var problem in await iface.AttachAsync(stop.Token))
+            {
+                Log.AnnounceProblem(log, problem);
+            }
+
             using var socket = new HeartbeatSocket(host.Interface, host.DedicatedIp.Broadcast, cluster.Heartbeat.Port);
             var node = new ClusterNode(config, self, kernel, socket, status, TimeProvider.System, log);
             await node.RunAsync(stop.Token);

@@ -14,6 +14,7 @@ namespace OpenNlb.Linux.Links;
 public sealed class ClusterInterface
 {
     private const string Ip = "ip";
+    private const string Arping = "arping";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly string _name;
     private readonly ClusterConfig _cluster;
@@ -28,7 +29,8 @@ public sealed class ClusterInterface
 
     public static bool Exists(string name) => Directory.Exists($"/sys/class/net/{name}");
 
-    public async Task AttachAsync(CancellationToken ct)
+    /// <returns>What could not be announced (the interface is in cluster mode all the same).</returns>
+    public async Task<IReadOnlyList<string>> AttachAsync(CancellationToken ct)
     {
         var primary = _cluster.Vips[0];
         if (_cluster.Mode == OperationMode.Unicast)
@@ -57,6 +59,45 @@ public sealed class ClusterInterface
         {
             await CommandRunner.RunCheckedAsync(Ip, ["addr", "replace", $"{vip}/32", "dev", _name, "noprefixroute"], Timeout, cancellationToken: ct);
         }
+
+        return await AnnounceAsync(ct);
+    }
+
+    /// <summary>
+    /// Gratuitous ARP for every IPv4 address of the interface: neighbours that cached this host's
+    /// dedicated IP at its previous MAC would otherwise send to a MAC nobody has any more until
+    /// their cache entry expired (about a minute), and the VIP is announced at once. In multicast
+    /// mode the arp table rewrites the VIP's announcement to the multicast MAC, like any ARP for it.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AnnounceAsync(CancellationToken ct)
+    {
+        var problems = new List<string>();
+        var addresses = await CommandRunner.RunAsync(Ip, ["-4", "-o", "addr", "show", "dev", _name], Timeout, cancellationToken: ct);
+        foreach (var line in addresses.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var at = Array.IndexOf(fields, "inet");
+            if (at < 0 || at + 1 >= fields.Length)
+            {
+                continue;
+            }
+
+            var address = fields[at + 1].Split('/')[0];
+            try
+            {
+                var r = await CommandRunner.RunAsync(Arping, ["-U", "-c", "1", "-I", _name, "-s", address, address], Timeout, cancellationToken: ct);
+                if (r.ExitCode is not (0 or 1))
+                {
+                    problems.Add($"{r.Command}: {r.StandardError.Trim()}");
+                }
+            }
+            catch (CommandFailedException e)
+            {
+                problems.Add($"gratuitous ARP for {address} not sent ({e.Message}); install arping (Debian: iputils-arping)");
+            }
+        }
+
+        return problems;
     }
 
     /// <summary>Undoes <see cref="AttachAsync"/>; best effort, so that one failure does not stop the rest.</summary>
@@ -82,6 +123,7 @@ public sealed class ClusterInterface
             }
 
             File.Delete(_savedMacPath);
+            problems.AddRange(await AnnounceAsync(ct));
         }
 
         return problems;
