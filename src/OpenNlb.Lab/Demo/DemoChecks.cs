@@ -11,21 +11,8 @@ internal static class DemoChecks
 {
     private static readonly string[] Names = ["h1", "h2", "h3"];
 
-    public static async Task WaitConvergedAsync(LabHandle lab, IReadOnlyList<int> members, CancellationToken ct)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            if (members.All(h => lab.ReadStatus(h) is { } s && s.State.StartsWith("converged", StringComparison.Ordinal) && s.LiveHosts.SequenceEqual(members)))
-            {
-                return;
-            }
-
-            await Task.Delay(50, ct);
-        }
-
-        throw new TimeoutException($"the hosts did not converge on [{string.Join(' ', members)}] within 15 s; see the logs in /run/opennlb-lab/{lab.Name}");
-    }
+    public static Task WaitConvergedAsync(LabHandle lab, IReadOnlyList<int> members, CancellationToken ct) =>
+        LabConvergence.WaitAsync(lab, members, TimeSpan.FromSeconds(15), ct);
 
     public static async Task TcpAsync(LabHandle lab, LabModel model, int count, TextWriter output, CancellationToken ct)
     {

@@ -17,7 +17,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Requires.RootAndTools("nft");
         await Labs.DownAsync("tcf", Ct);
         await using var lab = await Labs.UpAsync(new LabOptions { Name = "tcf", Hosts = 3, Clients = 1 }, Ct);
-        await Convergence.WaitAsync(lab, [1, 2, 3], TimeSpan.FromSeconds(15));
+        await LabConvergence.WaitAsync(lab, [1, 2, 3], TimeSpan.FromSeconds(15), Ct);
         var detection = new HeartbeatConfig().DetectionTime;
         var client = lab.ClientAddress(1);
 
@@ -38,7 +38,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.True(servedAfter <= detection + new HeartbeatConfig().Period + TimeSpan.FromMilliseconds(200), $"took {servedAfter?.TotalMilliseconds:0} ms");
 
         await lab.SetLinkUpAsync(2, Ct);
-        await Convergence.WaitAsync(lab, [1, 2, 3], TimeSpan.FromSeconds(10));
+        await LabConvergence.WaitAsync(lab, [1, 2, 3], TimeSpan.FromSeconds(10), Ct);
         var back = await Task.WhenAll(Enumerable.Range(40000, 4000).Where(p => full.OwnerOf("web", client, p) == "h2").Take(20)
             .Select(p => LabTraffic.HttpAsync(lab, "c1", client, clientPort: p)));
         Assert.All(back, f => Assert.Equal("h2", f.Host));

@@ -21,7 +21,7 @@ public abstract class LabFixture(string name, OperationMode mode) : IAsyncLifeti
 
         await Labs.DownAsync(name);
         Lab = await Labs.UpAsync(new LabOptions { Name = name, Hosts = HostCount, Clients = 2, ClientAddresses = 8, Mode = mode });
-        await Convergence.WaitAsync(Lab, Enumerable.Range(1, HostCount).ToList(), TimeSpan.FromSeconds(15));
+        await LabConvergence.WaitAsync(Lab, Enumerable.Range(1, HostCount).ToList(), TimeSpan.FromSeconds(15));
     }
 
     public async ValueTask DisposeAsync()

@@ -30,7 +30,7 @@ public sealed class NeighbourTests
         Assert.Contains(ownMac, await Neighbour(), StringComparison.OrdinalIgnoreCase);
 
         lab.StartNlbd(1);
-        await Convergence.WaitAsync(lab, [1], TimeSpan.FromSeconds(15));
+        await LabConvergence.WaitAsync(lab, [1], TimeSpan.FromSeconds(15), Ct);
         Assert.Contains("02:bf:c0:00:02:64", await Neighbour(), StringComparison.OrdinalIgnoreCase);
 
         Assert.Equal(0, await lab.KillNlbdAsync(1, Signal.SIGTERM, TimeSpan.FromSeconds(10)));

@@ -19,7 +19,7 @@ public sealed class RobustnessTests
         Requires.RootAndTools("nft");
         await Labs.DownAsync("tcr", Ct);
         await using var lab = await Labs.UpAsync(new LabOptions { Name = "tcr", Hosts = 2, Clients = 1 }, Ct);
-        await Convergence.WaitAsync(lab, [1, 2], TimeSpan.FromSeconds(15));
+        await LabConvergence.WaitAsync(lab, [1, 2], TimeSpan.FromSeconds(15), Ct);
         var before = lab.ReadStatus(1)!.Convergences;
 
         // From a client on the cluster network: random bytes, a truncated header, a valid-looking
@@ -90,7 +90,7 @@ public sealed class RobustnessTests
         Requires.RootAndTools("nft");
         await Labs.DownAsync("tcs", Ct);
         await using var lab = await Labs.UpAsync(new LabOptions { Name = "tcs", Hosts = 1, Clients = 1, Mode = mode }, Ct);
-        await Convergence.WaitAsync(lab, [1], TimeSpan.FromSeconds(15));
+        await LabConvergence.WaitAsync(lab, [1], TimeSpan.FromSeconds(15), Ct);
         var originalMac = lab.Host(1).Mac!;
 
         Assert.Equal(0, await lab.KillNlbdAsync(1, Signal.SIGTERM, TimeSpan.FromSeconds(10)));
