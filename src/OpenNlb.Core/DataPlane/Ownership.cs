@@ -2,17 +2,19 @@ namespace OpenNlb.Core.DataPlane;
 
 /// <summary>
 /// What this host accepts, which is all the kernel needs to know: for each port rule (in
-/// configuration order) the buckets it owns, and whether it is the default host. Derived from the
-/// cluster map; compared between two versions to update only what changed.
+/// configuration order) the buckets whose new flows it takes and those whose old flows it keeps,
+/// and the same for the traffic no rule covers (the default host's). Compared between two versions
+/// to update only what changed.
 /// </summary>
-public sealed record Ownership(IReadOnlyList<RuleOwnership> Rules, bool IsDefaultHost)
+public sealed record Ownership(IReadOnlyList<RuleOwnership> Rules, bool IsDefaultHost, bool KeepsDefault = false)
 {
     /// <summary>Owns nothing: what a host installs while it converges or is stopped.</summary>
     public static Ownership Nothing(int ruleCount) =>
         new(Enumerable.Repeat(RuleOwnership.None, ruleCount).ToArray(), IsDefaultHost: false);
 
     public bool Equals(Ownership? other) =>
-        other is not null && IsDefaultHost == other.IsDefaultHost && Rules.SequenceEqual(other.Rules);
+        other is not null && IsDefaultHost == other.IsDefaultHost && KeepsDefault == other.KeepsDefault
+        && Rules.SequenceEqual(other.Rules);
 
     public override int GetHashCode() => HashCode.Combine(IsDefaultHost, Rules.Count);
 }

@@ -6,6 +6,12 @@ public enum MemberState : byte
     /// <summary>Takes its share of the traffic.</summary>
     Started = 1,
 
-    /// <summary>Leaving or left the cluster on purpose: the others take its buckets at once.</summary>
+    /// <summary>Left the cluster on purpose and holds nothing: the others take its buckets at once.</summary>
     Stopped = 2,
+
+    /// <summary>Drainstopped: takes no new flows, keeps serving the flows it has until they end.</summary>
+    Draining = 3,
+
+    /// <summary>Suspended: like stopped, and ignores start and stop until resumed.</summary>
+    Suspended = 4,
 }
