@@ -50,7 +50,7 @@ public static class BucketAllocator
         for (var earlier = 0; earlier < rule; earlier++)
         {
             if (done[earlier].Filtering == FilteringMode.Multiple
-                && members.All(m => m.Rules[earlier].EffectiveLoadWeight == m.Rules[rule].EffectiveLoadWeight))
+                && members.All(m => Weight(m.Rules[earlier]) == Weight(m.Rules[rule])))
             {
                 return done[earlier];
             }
@@ -65,7 +65,7 @@ public static class BucketAllocator
         var weights = new List<int>(members.Length);
         foreach (var member in members)
         {
-            var weight = member.Rules[rule].EffectiveLoadWeight;
+            var weight = Weight(member.Rules[rule]);
             if (weight > 0)
             {
                 hostIds.Add((byte)member.Priority);
@@ -79,12 +79,20 @@ public static class BucketAllocator
                 hostIds.ToArray(), weights.ToArray(), bucketCount));
     }
 
-    /// <summary>The live host with the best (lowest) handling priority; ties go to the best host priority.</summary>
+    /// <summary>A host that disabled or drains a rule takes none of its new flows, whatever its weight.</summary>
+    private static int Weight(MemberRule rule) => rule.Serving ? rule.EffectiveLoadWeight : 0;
+
+    /// <summary>The serving host with the best (lowest) handling priority; ties go to the best host priority.</summary>
     private static int SingleHostOwner(Member[] members, int rule)
     {
         Member? best = null;
         foreach (var member in members)
         {
+            if (!member.Rules[rule].Serving)
+            {
+                continue;
+            }
+
             if (best is null || member.Rules[rule].HandlingPriority < best.Rules[rule].HandlingPriority)
             {
                 best = member;

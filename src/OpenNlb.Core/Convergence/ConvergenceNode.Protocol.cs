@@ -1,0 +1,231 @@
+using System.Globalization;
+using OpenNlb.Core.Allocation;
+using OpenNlb.Core.Membership;
+
+namespace OpenNlb.Core.Convergence;
+
+/// <summary>The protocol proper: who takes part, which map is adopted, when a share may be claimed.</summary>
+public sealed partial class ConvergenceNode
+{
+    /// <summary>Re-evaluates everything after any input. Order matters: release before claim.</summary>
+    private void Update(long nowMs)
+    {
+        var participants = Participants(nowMs);
+        (_keptOut, _keptOutReason) = KeptOut(nowMs);
+        var participant = _keptOut is null
+            && _state is MemberState.Started or MemberState.Draining
+            && nowMs >= _listenUntil;
+        if (participant != _participant)
+        {
+            _participant = participant;
+            _sendNow = true;
+        }
+
+        if (!participant)
+        {
+            // Holds on to the flows it has (a restart, a duplicate, a mismatch), takes nothing new.
+            _share.Release(Share.Nothing(_rules.Length));
+            _claimDirty = true;
+            return;
+        }
+
+        // Adopt the highest epoch any participant advertises: epochs only grow, which is what makes
+        // a claim safe (docs/convergence.md).
+        var best = participants.Values.Select(p => p.Latest.AdoptedOrNone).Append(_adopted).MaxBy(p => p.Epoch)!;
+        if (best.Epoch > _adopted.Epoch)
+        {
+            Adopt(best);
+        }
+
+        if (Coordinator(participants) == _me)
+        {
+            var desired = Desired(participants);
+            if (!SameMembers(desired, _adopted.Members) && nowMs - _lastIssueMs >= _settings.PeriodMs)
+            {
+                _lastIssueMs = nowMs;
+                Adopt(new Proposal(Proposal.MakeEpoch(_maxCounterSeen + 1, _me), desired));
+            }
+        }
+
+        _share.Release(CurrentShare());
+        if (_state == MemberState.Draining && !_share.KeepsAnything && !_share.OwnsAnything)
+        {
+            StopNow();
+            _participant = false;
+            _sendNow = true;
+            return;
+        }
+
+        if (_claimDirty && _map is not null && AllAgree(participants))
+        {
+            _share.Claim(CurrentShare());
+            _claimDirty = false;
+            Convergences++;
+        }
+    }
+
+    private void Adopt(Proposal proposal)
+    {
+        ClusterMap map;
+        try
+        {
+            map = BucketAllocator.Allocate(_settings.Cluster, proposal.Members);
+        }
+        catch (ArgumentException)
+        {
+            // An authenticated host sent a proposal the allocator refuses (a bug or a version
+            // skew): not adopting it keeps this host's current, safe state.
+            return;
+        }
+
+        _adopted = proposal;
+        _map = map;
+        TrackCounter(proposal);
+        _claimDirty = true;
+        _sendNow = true;
+        _share.Release(CurrentShare());
+
+        // The hand-over lists what this host keeps outside its share; with nothing kept it is
+        // empty and needs no collection.
+        _handoverChunks = _share.KeepsAnything ? null : [];
+    }
+
+    /// <summary>Every other participant advertises the adopted epoch and its complete hand-over for it.</summary>
+    private bool AllAgree(Dictionary<int, PeerRecord> participants) => participants.Values.All(p =>
+        p.Latest.AdoptedOrNone.Epoch == _adopted.Epoch
+        && p.Latest.HandoverEpoch == _adopted.Epoch
+        && HandoverComplete(p));
+
+    private bool HandoverComplete(PeerRecord p) =>
+        p.Latest.HandoverChunks != Heartbeat.HandoverPending
+        && _inbox.IsComplete(p.Priority, p.Incarnation, p.Latest.HandoverEpoch, p.Latest.HandoverChunks);
+
+    private Share CurrentShare() => _map is null
+        ? Share.Nothing(_rules.Length)
+        : Share.Of(_map, _me, _rules, _state == MemberState.Started);
+
+    /// <summary>The coordinator proposes; the live participant with the best (lowest) priority.</summary>
+    private int Coordinator(Dictionary<int, PeerRecord> participants) =>
+        participants.Keys.Append(_me).Min();
+
+    /// <summary>The map input the coordinator wants: started participants with their current settings.</summary>
+    private Member[] Desired(Dictionary<int, PeerRecord> participants)
+    {
+        var members = participants.Values
+            .Where(p => p.Latest.State == MemberState.Started)
+            .Select(p => new Member(p.Priority, p.Latest.Rules))
+            .ToList();
+        if (_state == MemberState.Started)
+        {
+            members.Add(new Member(_me, _rules.ToArray()));
+        }
+
+        return members.OrderBy(m => m.Priority).ToArray();
+    }
+
+    private static bool SameMembers(IReadOnlyList<Member> a, IReadOnlyList<Member> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.Priority == p.Second.Priority && p.First.Rules.SequenceEqual(p.Second.Rules));
+
+    /// <summary>
+    /// The other hosts that take part, as this host sees them: heard within the detection time,
+    /// same configuration, counting themselves in; of two live incarnations of one priority (a
+    /// duplicate), the older.
+    /// </summary>
+    private Dictionary<int, PeerRecord> Participants(long nowMs)
+    {
+        var result = new Dictionary<int, PeerRecord>();
+        foreach (var (priority, records) in _peers)
+        {
+            if (priority == _me)
+            {
+                continue;
+            }
+
+            var oldest = records
+                .Where(r => r.IsLive(nowMs, _settings.DetectionMs) && r.Latest.State is not (MemberState.Stopped or MemberState.Suspended))
+                .MinBy(r => r.Incarnation);
+            if (oldest is { Excluded: null, SaysParticipant: true })
+            {
+                result[priority] = oldest;
+            }
+        }
+
+        return result;
+    }
+
+    private bool IsDuplicate(PeerRecord record, long nowMs) =>
+        (record.Priority == _me && record.Incarnation > _settings.Self.Incarnation)
+        || _peers[record.Priority].Any(r => r.Incarnation < record.Incarnation && r.IsLive(nowMs, _settings.DetectionMs)
+            && r.Latest.State is not (MemberState.Stopped or MemberState.Suspended));
+
+    /// <summary>Why this host must stay out of the cluster now, if it must.</summary>
+    private (DisplayState?, string?) KeptOut(long nowMs)
+    {
+        if (_peers.TryGetValue(_me, out var twins))
+        {
+            var older = twins.FirstOrDefault(r => r.Incarnation < _settings.Self.Incarnation && r.IsLive(nowMs, _settings.DetectionMs)
+                && r.Latest.State is not (MemberState.Stopped or MemberState.Suspended));
+            if (older is not null)
+            {
+                return (DisplayState.DuplicatePriority, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"another live host already uses host priority {_me} (it started earlier); change this host's priority"));
+            }
+        }
+
+        // A host whose configuration differs from a serving group larger than its own (or as large,
+        // with a better priority) stays out; a newcomer, which serves nothing yet, always does.
+        var mine = GroupKey(_adopted, _me);
+        foreach (var record in _peers.Values.SelectMany(l => l))
+        {
+            if (record.Excluded is not null && record.SaysParticipant && record.IsLive(nowMs, _settings.DetectionMs)
+                && GroupKey(record.Latest.AdoptedOrNone, record.Priority).CompareTo(mine) > 0)
+            {
+                return (DisplayState.Mismatched, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"host {record.Priority} serves the cluster with a different configuration: {record.Excluded}"));
+            }
+        }
+
+        return (null, null);
+    }
+
+    private static (int Members, int NegatedBest) GroupKey(Proposal adopted, int self) =>
+        (adopted.Members.Count, -(adopted.Members.Count == 0 ? self : adopted.Members.Min(m => m.Priority)));
+
+    private string? Mismatch(Heartbeat hb) =>
+        hb.Fingerprint != _settings.Self.Fingerprint
+            ? string.Create(CultureInfo.InvariantCulture, $"cluster configuration differs (fingerprint {hb.Fingerprint:x16}, ours {_settings.Self.Fingerprint:x16})")
+        : hb.Rules.Count != _rules.Length
+            ? string.Create(CultureInfo.InvariantCulture, $"it has {hb.Rules.Count} port rules, we have {_rules.Length}")
+        : null;
+
+    private void TrackCounter(Proposal proposal) => _maxCounterSeen = Math.Max(_maxCounterSeen, proposal.Counter);
+
+    private void StopNow()
+    {
+        _state = MemberState.Stopped;
+        _drainDeadline = null;
+        _share.DropAll();
+        _sendNow = true;
+    }
+
+    private Handover[] Chunk(ulong epoch, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients)
+    {
+        var total = flows.Count + clients.Count;
+        var count = (total + MaxEntriesPerChunk - 1) / MaxEntriesPerChunk;
+        var chunks = new Handover[count];
+        for (var c = 0; c < count; c++)
+        {
+            var from = c * MaxEntriesPerChunk;
+            var to = Math.Min(total, from + MaxEntriesPerChunk);
+            var chunkFlows = flows.Skip(from).Take(Math.Max(0, Math.Min(to, flows.Count) - from)).ToArray();
+            var clientFrom = Math.Max(0, from - flows.Count);
+            var chunkClients = clients.Skip(clientFrom).Take(to - from - chunkFlows.Length).ToArray();
+            chunks[c] = new Handover(
+                _settings.Self.ClusterId, _me, _settings.Self.Incarnation, 0, epoch, c, count, chunkFlows, chunkClients);
+        }
+
+        return chunks;
+    }
+}

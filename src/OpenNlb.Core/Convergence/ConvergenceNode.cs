@@ -1,0 +1,301 @@
+using OpenNlb.Core.Allocation;
+using OpenNlb.Core.DataPlane;
+using OpenNlb.Core.Membership;
+
+namespace OpenNlb.Core.Convergence;
+
+/// <summary>
+/// One host's convergence state machine (docs/convergence.md). Pure: it is fed heartbeats,
+/// hand-over chunks, commands and the time as a millisecond count, and answers with what the
+/// kernel must enforce (<see cref="Ownership"/>), what to send, and what to show. nlbd does the I/O;
+/// the simulation tests drive many of these through lossy, reordering networks.
+/// </summary>
+public sealed partial class ConvergenceNode
+{
+    /// <summary>Hand-over entries per datagram: 80 flows of at most 17 bytes stay well under 1,400 bytes.</summary>
+    public const int MaxEntriesPerChunk = 80;
+
+    private readonly NodeSettings _settings;
+    private readonly int _me;
+    private readonly MemberRule[] _rules;
+    private readonly Dictionary<int, List<PeerRecord>> _peers = [];
+    private readonly HandoverInbox _inbox = new();
+    private readonly LocalShare _share;
+    private readonly List<HandoverFlow> _foreignFlows = [];
+    private readonly List<HandoverClient> _foreignClients = [];
+
+    private MemberState _state;
+    private long _listenUntil;
+    private long? _drainDeadline;
+    private Proposal _adopted = Proposal.None;
+    private ClusterMap? _map;
+    private ulong _maxCounterSeen;
+    private long _lastIssueMs = long.MinValue;
+    private bool _claimDirty;
+    private bool _participant;
+    private DisplayState? _keptOut;
+    private string? _keptOutReason;
+    private long _nextHeartbeatMs;
+    private bool _sendNow = true;
+    private IReadOnlyList<Handover>? _handoverChunks;
+    private long _handoverSentMs = long.MinValue;
+
+    public ConvergenceNode(NodeSettings settings, long nowMs)
+    {
+        _settings = settings;
+        _me = settings.Self.Priority;
+        _rules = settings.Rules.ToArray();
+        _state = settings.InitialState;
+        _share = new LocalShare(settings.Cluster.PortRules, settings.BucketCount, settings.Restarted);
+
+        // A starting host listens for one detection time before it takes part, so that it learns
+        // the epoch the cluster is at instead of proposing over it.
+        _listenUntil = nowMs + settings.DetectionMs;
+        _nextHeartbeatMs = nowMs;
+        if (_state is MemberState.Stopped or MemberState.Suspended)
+        {
+            _share.DropAll();
+        }
+    }
+
+    /// <summary>What the kernel must enforce now.</summary>
+    public Ownership Ownership => _share.Snapshot();
+
+    public Proposal Adopted => _adopted;
+
+    public ClusterMap? Map => _map;
+
+    public MemberState State => _state;
+
+    public IReadOnlyList<MemberRule> Rules => _rules;
+
+    /// <summary>Times this host finished claiming its share of a new map.</summary>
+    public long Convergences { get; private set; }
+
+    /// <summary>Why this host is kept out of the cluster, if it is.</summary>
+    public string? KeptOutReason => _keptOutReason;
+
+    /// <summary>Whether this host counts itself a participant: started or draining, listened, not kept out.</summary>
+    public bool IsParticipant => _participant;
+
+    /// <summary>Host priorities this host counts as live participants, itself included when it is one.</summary>
+    public IReadOnlyList<int> View(long nowMs)
+    {
+        var view = Participants(nowMs).Keys.ToList();
+        if (_participant)
+        {
+            view.Add(_me);
+        }
+
+        view.Sort();
+        return view;
+    }
+
+    public DisplayState Display(long nowMs) => _state switch
+    {
+        MemberState.Suspended => DisplayState.Suspended,
+        MemberState.Stopped => DisplayState.Stopped,
+        _ when _keptOut is { } why => why,
+        MemberState.Draining => DisplayState.Draining,
+        _ when !_participant || _claimDirty || !AllAgree(Participants(nowMs)) => DisplayState.Converging,
+        _ => _share.OwnsDefault ? DisplayState.ConvergedDefault : DisplayState.Converged,
+    };
+
+    /// <summary>Everything heard from other hosts, for <c>nlb query</c>.</summary>
+    public IReadOnlyList<PeerView> Peers(long nowMs) => _peers.Values
+        .SelectMany(list => list)
+        .OrderBy(p => p.Priority).ThenBy(p => p.Incarnation)
+        .Select(p => new PeerView(
+            p.Priority,
+            p.Latest.State,
+            p.IsLive(nowMs, _settings.DetectionMs),
+            p.SaysParticipant,
+            p.Excluded ?? (IsDuplicate(p, nowMs) ? "another live host with this priority started earlier" : null),
+            p.Latest.AdoptedOrNone.Epoch,
+            nowMs - p.LastHeardMs))
+        .ToList();
+
+    public void Tick(long nowMs)
+    {
+        if (_state == MemberState.Draining && _drainDeadline is { } deadline && nowMs >= deadline)
+        {
+            StopNow();
+        }
+
+        Update(nowMs);
+    }
+
+    /// <summary>When the node next needs a <see cref="Tick"/> if nothing arrives before.</summary>
+    public long NextWakeMs(long nowMs)
+    {
+        var wake = _sendNow ? nowMs : _nextHeartbeatMs;
+        foreach (var record in _peers.Values.SelectMany(l => l))
+        {
+            if (record.IsLive(nowMs, _settings.DetectionMs))
+            {
+                wake = Math.Min(wake, record.LastHeardMs + _settings.DetectionMs + 1);
+            }
+        }
+
+        if (_listenUntil > nowMs)
+        {
+            wake = Math.Min(wake, _listenUntil);
+        }
+
+        if (_drainDeadline is { } deadline)
+        {
+            wake = Math.Min(wake, Math.Max(deadline, nowMs));
+        }
+
+        return wake;
+    }
+
+    public Observation Receive(Heartbeat hb, long nowMs)
+    {
+        if (hb.ClusterId != _settings.Self.ClusterId)
+        {
+            return Observation.OtherCluster;
+        }
+
+        if (hb.HostPriority == _me && hb.Incarnation == _settings.Self.Incarnation)
+        {
+            return Observation.Self;
+        }
+
+        var records = _peers.TryGetValue(hb.HostPriority, out var list) ? list : _peers[hb.HostPriority] = [];
+        var same = records.FindIndex(r => r.Incarnation == hb.Incarnation);
+        if (same >= 0 && hb.Sequence <= records[same].Latest.Sequence)
+        {
+            return Observation.Stale;
+        }
+
+        var wasLive = records.Any(r => r.IsLive(nowMs, _settings.DetectionMs) && r.SaysParticipant);
+        var excluded = Mismatch(hb);
+        var record = new PeerRecord(hb, nowMs, excluded);
+        if (same >= 0)
+        {
+            records[same] = record;
+        }
+        else
+        {
+            records.Add(record);
+        }
+
+        // Incarnations not heard for the detection time are gone (a restart, or a duplicate that stopped).
+        records.RemoveAll(r => !r.IsLive(nowMs, _settings.DetectionMs));
+        if (records.Count > 4)
+        {
+            records.RemoveRange(0, records.Count - 4);
+        }
+
+        TrackCounter(hb.AdoptedOrNone);
+        Update(nowMs);
+        return hb.HostPriority == _me ? Observation.DuplicatePriority
+            : excluded is not null ? Observation.Mismatched
+            : records.Count > 1 ? Observation.DuplicatePriority
+            : hb.State is MemberState.Stopped or MemberState.Suspended ? Observation.Stopped
+            : wasLive ? Observation.Refreshed
+            : Observation.Joined;
+    }
+
+    /// <summary>Takes one hand-over chunk from another host; its entries are passed on for installation at once.</summary>
+    public bool Receive(Handover chunk, long nowMs)
+    {
+        if (chunk.ClusterId != _settings.Self.ClusterId || chunk.HostPriority == _me || !_inbox.Receive(chunk))
+        {
+            return false;
+        }
+
+        _foreignFlows.AddRange(chunk.Flows);
+        _foreignClients.AddRange(chunk.Clients);
+        Update(nowMs);
+        return true;
+    }
+
+    /// <summary>The foreign flows and clients received since the last call, to add to the kernel before <see cref="Ownership"/>.</summary>
+    public (IReadOnlyList<HandoverFlow> Flows, IReadOnlyList<HandoverClient> Clients) TakeForeign()
+    {
+        if (_foreignFlows.Count == 0 && _foreignClients.Count == 0)
+        {
+            return ([], []);
+        }
+
+        var taken = (_foreignFlows.ToArray(), _foreignClients.ToArray());
+        _foreignFlows.Clear();
+        _foreignClients.Clear();
+        return taken;
+    }
+
+    /// <summary>The epoch whose hand-over nlbd must collect (this host's flows in kept buckets), if one is wanted.</summary>
+    public ulong? HandoverWanted => _participant && _handoverChunks is null && _adopted.Epoch != 0 ? _adopted.Epoch : null;
+
+    /// <summary>nlbd's answer to <see cref="HandoverWanted"/>: the flows and clients it keeps outside its share.</summary>
+    public void HandoverCollected(ulong epoch, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients, long nowMs)
+    {
+        if (epoch != _adopted.Epoch || _handoverChunks is not null)
+        {
+            return;
+        }
+
+        _handoverChunks = Chunk(epoch, flows, clients);
+        _handoverSentMs = long.MinValue;
+        _sendNow = true;
+        Update(nowMs);
+    }
+
+    /// <summary>The hand-over chunks to send now: after collection, and again each period while a participant lacks them.</summary>
+    public IReadOnlyList<Handover> HandoverDue(long nowMs)
+    {
+        if (_handoverChunks is not { Count: > 0 } chunks || nowMs - _handoverSentMs < _settings.PeriodMs)
+        {
+            return [];
+        }
+
+        var missing = Participants(nowMs).Values.Any(p =>
+            p.Latest.AdoptedOrNone.Epoch != _adopted.Epoch || (p.Latest.HandoverAcks & PeerRecord.Bit(_me)) == 0);
+        if (!missing && _handoverSentMs != long.MinValue)
+        {
+            return [];
+        }
+
+        _handoverSentMs = nowMs;
+        return chunks;
+    }
+
+    /// <summary>nlbd's periodic report of which kept buckets still serve something; the rest are retired.</summary>
+    public void RetainKept(KeptUsage inUse, long nowMs)
+    {
+        _share.Retain(inUse);
+        Update(nowMs);
+    }
+
+    public bool HeartbeatDue(long nowMs) => _sendNow || nowMs >= _nextHeartbeatMs;
+
+    /// <summary>This host's heartbeat, now; the caller numbers it.</summary>
+    public Heartbeat MakeHeartbeat(ulong sequence, long nowMs)
+    {
+        _sendNow = false;
+        _nextHeartbeatMs = nowMs + _settings.PeriodMs;
+        var participants = Participants(nowMs);
+        var view = participants.Keys.Aggregate(_participant ? PeerRecord.Bit(_me) : 0UL, (v, p) => v | PeerRecord.Bit(p));
+        var acks = participants.Values
+            .Where(p => p.Latest.HandoverEpoch == _adopted.Epoch && HandoverComplete(p))
+            .Aggregate(0UL, (v, p) => v | PeerRecord.Bit(p.Priority));
+        return new Heartbeat(
+            _settings.Self.ClusterId,
+            _settings.Self.Fingerprint,
+            _me,
+            _state,
+            _settings.Self.Incarnation,
+            sequence,
+            _rules.ToArray(),
+            view,
+            _adopted,
+            _adopted.Epoch,
+            _handoverChunks?.Count ?? Heartbeat.HandoverPending,
+            acks);
+    }
+}
+
+/// <summary>Another host as this one last heard it, for <c>nlb query</c>.</summary>
+public sealed record PeerView(int Priority, MemberState State, bool Live, bool Participant, string? KeptOut, ulong AdoptedEpoch, long SilentForMs);
