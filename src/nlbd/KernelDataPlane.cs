@@ -1,3 +1,4 @@
+using OpenNlb.Core.Convergence;
 using OpenNlb.Core.DataPlane;
 using OpenNlb.Linux.Nftables;
 
@@ -20,7 +21,8 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
         Current = ownership;
     }
 
-    public void Apply(Ownership next)
+    /// <summary>Foreign entries and the new ownership in one transaction: entries first, so a bucket is never claimed before what it must leave alone is known.</summary>
+    public void Apply(Ownership next, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients)
     {
         if (Current is null)
         {
@@ -35,6 +37,10 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
         }
 
         Current = next;
+    }
+
+    public void RenewLease()
+    {
     }
 
     public void Remove()

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using OpenNlb.Core.Membership;
 
 namespace OpenNlb.Daemon;
 
@@ -21,24 +20,45 @@ internal static partial class Log
     [LoggerMessage(1100, LogLevel.Information, "host {Priority} joined")]
     public static partial void PeerJoined(ILogger logger, int priority);
 
-    [LoggerMessage(1101, LogLevel.Information, "host {Priority} left: {Reason}")]
-    public static partial void PeerLeft(ILogger logger, int priority, string reason);
+    [LoggerMessage(1101, LogLevel.Information, "host {Priority} left")]
+    public static partial void PeerLeft(ILogger logger, int priority);
 
     [LoggerMessage(1102, LogLevel.Warning, "host {Priority} kept out: {Reason}")]
     public static partial void PeerExcluded(ILogger logger, int priority, string reason);
 
-    [LoggerMessage(1103, LogLevel.Warning, "another host claims host priority {Priority} (incarnation {Incarnation:x}); its heartbeats are ignored")]
-    public static partial void DuplicatePriority(ILogger logger, int priority, ulong incarnation);
+    [LoggerMessage(1103, LogLevel.Warning, "host priority {Priority} is used by two hosts: {Reason}")]
+    public static partial void DuplicatePriority(ILogger logger, int priority, string reason);
 
-    [LoggerMessage(1104, LogLevel.Debug, "heartbeat dropped: {Error}")]
-    public static partial void HeartbeatRejected(ILogger logger, HeartbeatError error);
+    [LoggerMessage(1104, LogLevel.Debug, "datagram dropped: {Error}")]
+    public static partial void HeartbeatRejected(ILogger logger, string error);
 
-    [LoggerMessage(1200, LogLevel.Information, "converged: members [{Members}], default host {DefaultHost}, this host owns {Owned}; applied in {ApplyMs:0.0} ms")]
-    public static partial void Converged(ILogger logger, string members, int? defaultHost, string owned, double applyMs);
+    [LoggerMessage(1105, LogLevel.Information, "state {State} {Reason}")]
+    public static partial void StateChanged(ILogger logger, string state, string reason);
 
-    [LoggerMessage(1201, LogLevel.Error, "applying the ruleset failed; the kernel keeps the previous one: {Message}")]
+    [LoggerMessage(1200, LogLevel.Information, "converged: members [{Members}], default host {DefaultHost}, this host: {Owned}; {ConvergenceMs:0} ms after the change")]
+    public static partial void Converged(ILogger logger, string members, int? defaultHost, string owned, double convergenceMs);
+
+    [LoggerMessage(1201, LogLevel.Error, "applying the ruleset failed; the kernel keeps the previous one and the lease is not renewed: {Message}")]
     public static partial void ApplyFailed(ILogger logger, string message);
+
+    [LoggerMessage(1202, LogLevel.Information, "adopted map {Counter}/{Issuer}: members [{Members}]")]
+    public static partial void Adopted(ILogger logger, ulong counter, int issuer, string members);
+
+    [LoggerMessage(1203, LogLevel.Debug, "kernel: {Owned}; {Foreign} foreign entries added; {ApplyMs:0.0} ms")]
+    public static partial void KernelApplied(ILogger logger, string owned, int foreign, double applyMs);
+
+    [LoggerMessage(1204, LogLevel.Information, "hand-over for epoch {Epoch}: {Flows} UDP flows, {Clients} affinity clients kept")]
+    public static partial void HandoverCollected(ILogger logger, ulong epoch, int flows, int clients);
 
     [LoggerMessage(1300, LogLevel.Error, "heartbeat send failed: {Message}")]
     public static partial void SendFailed(ILogger logger, string message);
+
+    [LoggerMessage(1400, LogLevel.Information, "command {Command}: {Message}")]
+    public static partial void CommandDone(ILogger logger, string command, string message);
+
+    [LoggerMessage(1401, LogLevel.Warning, "control request refused: {Error}")]
+    public static partial void ControlRefused(ILogger logger, string error);
+
+    [LoggerMessage(1402, LogLevel.Error, "control socket: {Message}")]
+    public static partial void ControlFailed(ILogger logger, string message);
 }

@@ -5,10 +5,12 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using OpenNlb.Core.Allocation;
 using OpenNlb.Core.Configuration;
+using OpenNlb.Core.Convergence;
 using OpenNlb.Core.DataPlane;
 using OpenNlb.Core.Hashing;
 using OpenNlb.Core.Membership;
 using OpenNlb.Linux.Links;
+using OpenNlb.Daemon.Control;
 using OpenNlb.Linux.Sockets;
 
 namespace OpenNlb.Daemon;
@@ -107,11 +109,6 @@ internal static class Program
             yield return $"host.dedicatedIp: {c.Host.DedicatedIp} is IPv6; heartbeats need an IPv4 dedicated IP for now";
         }
 
-        if (c.Host.InitialState != HostState.Started)
-        {
-            yield return $"host.initialState: '{c.Host.InitialState.ToString().ToLowerInvariant()}' is not supported by this version of nlbd yet (start, stop and suspend come with the convergence work); use 'started'";
-        }
-
         if (!ClusterInterface.Exists(c.Host.Interface))
         {
             yield return $"host.interface: no interface named '{c.Host.Interface}' on this host";
@@ -133,19 +130,32 @@ internal static class Program
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var kernel = new KernelDataPlane(spec);
+        var time = TimeProvider.System;
+        var settings = new NodeSettings(cluster, self, HostRules.Of(config), InitialState(host.InitialState));
+        var node = new ConvergenceNode(settings, 0);
+        var inventory = new FlowInventory(spec);
         try
         {
-            // The filter goes in before the VIP, owning nothing, so that no packet to the VIP is
-            // ever accepted by a host that has not yet agreed on its share.
-            kernel.Install(Ownership.Nothing(cluster.PortRules.Count));
+            // The others served this host's UDP flows while it was away; answering them again from
+            // old conntrack entries would make two hosts answer one flow. TCP entries stay: the
+            // others drop, and never reset, packets of connections they do not have.
+            await inventory.ForgetUdpAsync(stop.Token);
+
+            // The filter goes in before the VIP, keeping every existing flow and accepting no new
+            // one, so that nothing is accepted by a host that has not yet agreed on its share.
+            kernel.Install(node.Ownership);
             foreach (var problem in await iface.AttachAsync(stop.Token))
             {
                 Log.AnnounceProblem(log, problem);
             }
 
             using var socket = new HeartbeatSocket(host.Interface, host.DedicatedIp.Broadcast, cluster.Heartbeat.Port);
-            var node = new ClusterNode(config, self, kernel, socket, status, TimeProvider.System, log);
-            await node.RunAsync(stop.Token);
+            var loop = new NodeLoop(config, node, kernel, socket, new Wire(), inventory, status, new Counters(), time, log);
+            using var control = new ControlServer(options.ControlSocket, loop.ExecuteAsync, log);
+            control.Start();
+            var serving = control.RunAsync(stop.Token);
+            await loop.RunAsync(stop.Token);
+            await serving;
         }
         finally
         {
@@ -176,6 +186,13 @@ internal static class Program
             stop.Cancel();
         }
     }
+
+    private static MemberState InitialState(HostState state) => state switch
+    {
+        HostState.Stopped => MemberState.Stopped,
+        HostState.Suspended => MemberState.Suspended,
+        _ => MemberState.Started,
+    };
 
     private static uint ClusterIdOf(string name) =>
         System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("opennlb-cluster-id:" + name)));

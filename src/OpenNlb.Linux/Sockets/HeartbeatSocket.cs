@@ -38,6 +38,9 @@ public sealed class HeartbeatSocket : IDisposable
         }
     }
 
+    /// <summary>Sends at once, from the caller's thread: a UDP send to the local segment does not block.</summary>
+    public int Send(ReadOnlySpan<byte> datagram) => _socket.SendTo(datagram, SocketFlags.None, _destination);
+
     public ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken ct) =>
         _socket.SendToAsync(datagram, SocketFlags.None, _destination, ct);
 

@@ -1,0 +1,153 @@
+using System.Globalization;
+using OpenNlb.Core.Configuration;
+using OpenNlb.Core.Convergence;
+using OpenNlb.Core.DataPlane;
+using OpenNlb.Core.Membership;
+using OpenNlb.Core.Status;
+
+namespace OpenNlb.Daemon;
+
+/// <summary>What the loop tells the operator: log lines on changes, the status file, query answers.</summary>
+internal sealed partial class NodeLoop
+{
+    private IReadOnlyList<int> _lastView = [];
+    private DisplayState? _lastDisplay;
+    private ulong _lastEpoch;
+    private long _lastConvergences;
+    private long? _changeSeenMs;
+    private double? _lastConvergenceMs;
+    private long _statusWrittenMs = long.MinValue;
+    private readonly Dictionary<(int, Observation), long> _warned = [];
+
+    /// <summary>Logs joins, leaves, adoptions, convergence and state changes, by comparing with the last step.</summary>
+    private void Observe(long now)
+    {
+        var view = node.View(now);
+        foreach (var joined in view.Except(_lastView))
+        {
+            Log.PeerJoined(log, joined);
+        }
+
+        foreach (var left in _lastView.Except(view))
+        {
+            Log.PeerLeft(log, left);
+        }
+
+        if (!view.SequenceEqual(_lastView) || node.Adopted.Epoch != _lastEpoch)
+        {
+            _changeSeenMs ??= now;
+        }
+
+        if (node.Adopted.Epoch != _lastEpoch)
+        {
+            Log.Adopted(log, node.Adopted.Counter, node.Adopted.Issuer, string.Join(' ', node.Adopted.Members.Select(m => m.Priority)));
+        }
+
+        if (node.Convergences != _lastConvergences)
+        {
+            _lastConvergenceMs = _changeSeenMs is { } seen ? now - seen : null;
+            _changeSeenMs = null;
+            Log.Converged(log, string.Join(' ', node.Adopted.Members.Select(m => m.Priority)), node.Map?.DefaultHost, Describe(node.Ownership), _lastConvergenceMs ?? 0);
+        }
+
+        var display = node.Display(now);
+        if (display != _lastDisplay)
+        {
+            Log.StateChanged(log, Name(display), node.KeptOutReason ?? string.Empty);
+            WriteStatus(now);
+        }
+
+        (_lastView, _lastDisplay, _lastEpoch, _lastConvergences) = (view, display, node.Adopted.Epoch, node.Convergences);
+    }
+
+    private void WarnOnce(int priority, Observation outcome, long now)
+    {
+        // Once every 10 s per host and kind, not once per heartbeat.
+        if (_warned.TryGetValue((priority, outcome), out var at) && now - at < 10_000)
+        {
+            return;
+        }
+
+        _warned[(priority, outcome)] = now;
+        var peer = node.Peers(now).FirstOrDefault(p => p.Priority == priority && p.KeptOut is not null);
+        if (outcome == Observation.DuplicatePriority)
+        {
+            Log.DuplicatePriority(log, priority, peer?.KeptOut ?? node.KeptOutReason ?? "two hosts use this priority");
+        }
+        else
+        {
+            Log.PeerExcluded(log, priority, peer?.KeptOut ?? "configuration differs");
+        }
+    }
+
+    private void WriteStatusAtMostEvery(long now, long intervalMs)
+    {
+        if (now - _statusWrittenMs >= intervalMs)
+        {
+            WriteStatus(now);
+        }
+    }
+
+    private void WriteStatus(long now)
+    {
+        _statusWrittenMs = now;
+        try
+        {
+            status.Write(Snapshot(now));
+        }
+        catch (IOException)
+        {
+            // The status file is informational; the cluster must not stop over a full disk.
+        }
+    }
+
+    private HostStatus Snapshot(long now)
+    {
+        var own = node.Ownership;
+        var rules = config.Cluster.PortRules;
+        return new HostStatus
+        {
+            HostPriority = config.Host.Priority,
+            ProcessId = Environment.ProcessId,
+            State = Name(node.Display(now)),
+            Reason = node.KeptOutReason,
+            LiveHosts = node.View(now),
+            Members = node.Adopted.Members.Select(m => m.Priority).ToList(),
+            Epoch = node.Adopted.Epoch,
+            DefaultHost = node.Map is { DefaultHost: > 0 } map ? map.DefaultHost : null,
+            BucketsOwned = rules.Select((r, i) => (r.Name, Count: r.Filtering == FilteringMode.Single
+                    ? (own.Rules[i].HandlesSingle ? 1 : 0) : own.Rules[i].Buckets.Count))
+                .ToDictionary(x => x.Name, x => x.Count, StringComparer.Ordinal),
+            BucketsKept = rules.Select((r, i) => (r.Name, Count: r.Filtering == FilteringMode.Single
+                    ? (own.Rules[i].KeepsSingle ? 1 : 0) : own.Rules[i].KeptBuckets.Count))
+                .ToDictionary(x => x.Name, x => x.Count, StringComparer.Ordinal),
+            Rules = rules.Select((r, i) => new RuleStatus(
+                r.Name,
+                node.Rules[i].State.ToString().ToLowerInvariant(),
+                node.Rules[i].LoadWeight,
+                node.Rules[i].HandlingPriority)).ToList(),
+            Peers = node.Peers(now).Select(p => new PeerStatus(
+                p.Priority, p.State.ToString().ToLowerInvariant(), p.Live, p.Participant, p.KeptOut, p.AdoptedEpoch, p.SilentForMs)).ToList(),
+            Convergences = node.Convergences,
+            LastConvergenceMs = _lastConvergenceMs,
+            Counters = counters.Snapshot(),
+            UpdatedAt = time.GetUtcNow(),
+        };
+    }
+
+    internal static string Name(DisplayState state) => state switch
+    {
+        DisplayState.ConvergedDefault => "converged-default",
+        DisplayState.DuplicatePriority => "duplicate-priority",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    private string Describe(Ownership own) => string.Join(
+        ", ",
+        config.Cluster.PortRules.Select((r, i) => r.Filtering switch
+        {
+            FilteringMode.Multiple => string.Create(CultureInfo.InvariantCulture, $"{r.Name}: {own.Rules[i].Buckets.Count} owned, {own.Rules[i].KeptBuckets.Count} kept"),
+            FilteringMode.Single => $"{r.Name}: {(own.Rules[i].HandlesSingle ? "handling" : own.Rules[i].KeepsSingle ? "kept" : "not handling")}",
+            _ => $"{r.Name}: disabled",
+        }).Append(own.IsDefaultHost ? "default host" : own.KeepsDefault ? "default kept" : "not default host"));
+}

@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using OpenNlb.Core.Configuration;
+using OpenNlb.Core.Control;
+using OpenNlb.Core.Convergence;
+using OpenNlb.Core.Membership;
+using OpenNlb.Linux.Sockets;
+
+namespace OpenNlb.Daemon;
+
+/// <summary>
+/// nlbd's one loop: feeds the convergence state machine datagrams, commands, collected flows and
+/// the time, and carries out what it asks, in an order that keeps the kernel at least as strict as
+/// what the heartbeats say: kernel first, then the lease, then the heartbeat. Everything that
+/// touches the node runs on this loop; other tasks post closures to it.
+/// </summary>
+internal sealed partial class NodeLoop(
+    NlbConfig config,
+    ConvergenceNode node,
+    KernelDataPlane kernel,
+    HeartbeatSocket socket,
+    Wire wire,
+    FlowInventory inventory,
+    StatusFile status,
+    Counters counters,
+    TimeProvider time,
+    ILogger log)
+{
+    private readonly Channel<Action> _events = Channel.CreateBounded<Action>(
+        new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    private readonly long _startTimestamp = time.GetTimestamp();
+    private ulong _sequence;
+    private bool _kernelBehind;
+    private ulong? _collecting;
+    private bool _scanning;
+    private long _nextScanMs;
+
+    private long NowMs => (long)time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
+
+    /// <summary>Runs a command on the loop; the answer carries the status after it.</summary>
+    public Task<ControlResponse> ExecuteAsync(HostCommand? command)
+    {
+        var done = new TaskCompletionSource<ControlResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var posted = _events.Writer.TryWrite(() =>
+        {
+            var now = NowMs;
+            if (command is null)
+            {
+                done.SetResult(new ControlResponse { Ok = true, Status = Snapshot(now) });
+                return;
+            }
+
+            var outcome = node.Execute(command, now);
+            if (outcome.Ok)
+            {
+                Log.CommandDone(log, command.Kind.ToString(), outcome.Message);
+            }
+
+            Effects(now);
+            done.SetResult(outcome.Ok
+                ? new ControlResponse { Ok = true, Message = outcome.Message, Status = Snapshot(now) }
+                : new ControlResponse { Ok = false, Error = outcome.Message, Status = Snapshot(now) });
+        });
+        if (!posted)
+        {
+            done.SetResult(new ControlResponse { Ok = false, Error = "nlbd is stopping" });
+        }
+
+        return done.Task;
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var receiver = ReceiveLoopAsync(ct);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var now = NowMs;
+                node.Tick(now);
+                Effects(now);
+                Observe(now);
+
+                var wait = Math.Clamp(Math.Min(node.NextWakeMs(now), _nextScanMs) - NowMs, 1, 1000);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromMilliseconds(wait));
+                try
+                {
+                    if (await _events.Reader.WaitToReadAsync(timeout.Token))
+                    {
+                        while (_events.Reader.TryRead(out var action))
+                        {
+                            action();
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // Time for the next tick.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+
+        _events.Writer.TryComplete();
+        await LeaveAsync();
+        await receiver.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>Carries out what the node asks, kernel first: a heartbeat never promises more than the kernel enforces.</summary>
+    private void Effects(long now)
+    {
+        ApplyKernel();
+        if (node.HeartbeatDue(now))
+        {
+            // A kernel that could not be brought to what the node decided might accept more than
+            // the heartbeat would say: then neither the lease is renewed nor a heartbeat sent, the
+            // lease lapses and the others take over after the detection time.
+            if (!_kernelBehind && RenewLease())
+            {
+                Send(wire.Encode(node.MakeHeartbeat(++_sequence, now)));
+                counters.Add("heartbeats_sent");
+            }
+        }
+
+        foreach (var chunk in node.HandoverDue(now))
+        {
+            Send(wire.Encode(chunk with { Sequence = ++_sequence }));
+            counters.Add("handover_chunks_sent");
+        }
+
+        if (node.HandoverWanted is { } epoch && _collecting != epoch)
+        {
+            _collecting = epoch;
+            var kept = node.Ownership;
+            _ = Task.Run(async () =>
+            {
+                var (flows, clients) = await inventory.CollectHandoverAsync(kept);
+                _events.Writer.TryWrite(() =>
+                {
+                    node.HandoverCollected(epoch, flows, clients, NowMs);
+                    counters.Add("handover_flows_sent", flows.Count);
+                    Log.HandoverCollected(log, epoch, flows.Count, clients.Count);
+                });
+            });
+        }
+
+        if (now >= _nextScanMs && !_scanning)
+        {
+            _nextScanMs = now + 1000;
+            var current = node.Ownership;
+            if (current.KeepsAnything())
+            {
+                _scanning = true;
+                _ = Task.Run(async () =>
+                {
+                    var usage = await inventory.KeptUsageAsync(current);
+                    _events.Writer.TryWrite(() =>
+                    {
+                        _scanning = false;
+                        node.RetainKept(usage, NowMs);
+                    });
+                });
+            }
+        }
+
+        WriteStatusAtMostEvery(now, 1000);
+    }
+
+    private void ApplyKernel()
+    {
+        var (flows, clients) = node.TakeForeign();
+        var target = node.Ownership;
+        if (flows.Count == 0 && clients.Count == 0 && kernel.Current == target)
+        {
+            _kernelBehind = false;
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            kernel.Apply(target, flows, clients);
+            _kernelBehind = false;
+            counters.Add("kernel_updates");
+            counters.Add("foreign_entries_installed", flows.Count + clients.Count);
+            Log.KernelApplied(log, Describe(target), flows.Count + clients.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception e)
+        {
+            _kernelBehind = true;
+            counters.Add("kernel_update_failures");
+            Log.ApplyFailed(log, e.Message);
+        }
+    }
+
+    private bool RenewLease()
+    {
+        try
+        {
+            kernel.RenewLease();
+            counters.Add("lease_renewals");
+            return true;
+        }
+        catch (Exception e)
+        {
+            counters.Add("lease_renewal_failures");
+            Log.ApplyFailed(log, "lease: " + e.Message);
+            return false;
+        }
+    }
+
+    private void Send(byte[] datagram)
+    {
+        try
+        {
+            socket.Send(datagram);
+            counters.Add("heartbeat_bytes_sent", datagram.Length);
+        }
+        catch (Exception e)
+        {
+            counters.Add("send_failures");
+            Log.SendFailed(log, e.Message);
+        }
+    }
+
+    private void OnDatagram(byte[] datagram)
+    {
+        var now = NowMs;
+        var (heartbeat, handover, error) = wire.Decode(datagram);
+        if (error is not null)
+        {
+            counters.Add("datagrams_rejected_" + error);
+            Log.HeartbeatRejected(log, error);
+            return;
+        }
+
+        if (heartbeat is not null)
+        {
+            var outcome = node.Receive(heartbeat, now);
+            counters.Add("heartbeats_received");
+            if (outcome is Observation.Mismatched or Observation.DuplicatePriority)
+            {
+                WarnOnce(heartbeat.HostPriority, outcome, now);
+            }
+        }
+        else if (handover is not null && node.Receive(handover, now))
+        {
+            counters.Add("handover_chunks_received");
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken ct)
+    {
+        var buffer = new byte[Wire.MaxDatagram + 1];
+        while (!ct.IsCancellationRequested)
+        {
+            int n;
+            try
+            {
+                n = await socket.ReceiveAsync(buffer, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.SendFailed(log, "receive: " + e.Message);
+                await Task.Delay(10, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            var datagram = buffer[..n];
+            _events.Writer.TryWrite(() => OnDatagram(datagram));
+        }
+    }
+
+    /// <summary>On SIGTERM: a clean stop. Heartbeats say so, so the others take the buckets at once.</summary>
+    private async Task LeaveAsync()
+    {
+        var now = NowMs;
+        node.Execute(new HostCommand(HostCommandKind.Stop), now);
+        ApplyKernel();
+        for (var i = 0; i < 3; i++)
+        {
+            Send(wire.Encode(node.MakeHeartbeat(++_sequence, NowMs)));
+            await Task.Delay(5);
+        }
+    }
+}
