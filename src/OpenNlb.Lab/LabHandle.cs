@@ -93,7 +93,7 @@ public sealed class LabHandle : IAsyncDisposable
 
         // A state file left by an earlier run would read as this run's status.
         File.Delete(Paths.StateFile(host));
-        Start(nlbdProcesses, host, node, [nlbd, "--config", config, "--state-file", Paths.StateFile(host)], Paths.NlbdLog(host), Paths.NlbdPid(host));
+        Start(nlbdProcesses, host, node, [nlbd, "--config", config, "--state-file", Paths.StateFile(host), "--control-socket", Paths.ControlSocket(host)], Paths.NlbdLog(host), Paths.NlbdPid(host));
     }
 
     /// <summary>Starts host i's lab service (`nlb lab serve --name hi`).</summary>

@@ -20,6 +20,9 @@ public sealed class LabPaths(string lab)
 
     public string NlbdPid(int host) => File($"h{host}.nlbd.pid");
 
+    /// <summary>nlbd's control socket for host h&lt;i&gt;.</summary>
+    public string ControlSocket(int host) => File($"h{host}.sock");
+
     public string ServiceLog(int host) => File($"h{host}.serve.log");
 
     public string ServicePid(int host) => File($"h{host}.serve.pid");

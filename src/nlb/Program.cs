@@ -20,6 +20,11 @@ internal static class Program
             DemoCommand.Create(stop.Token),
             OwnerCommand.Create(),
         };
+        foreach (var command in Control.HostCommands.Create(stop.Token))
+        {
+            root.Subcommands.Add(command);
+        }
+
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
 
         void Cancel(PosixSignalContext context)

@@ -16,19 +16,19 @@ internal sealed partial class NodeLoop
     private long _lastConvergences;
     private long? _changeSeenMs;
     private double? _lastConvergenceMs;
-    private long _statusWrittenMs = long.MinValue;
+    private long _statusWrittenMs = long.MinValue / 4;
     private readonly Dictionary<(int, Observation), long> _warned = [];
 
     /// <summary>Logs joins, leaves, adoptions, convergence and state changes, by comparing with the last step.</summary>
     private void Observe(long now)
     {
         var view = node.View(now);
-        foreach (var joined in view.Except(_lastView))
+        foreach (var joined in view.Except(_lastView).Where(p => p != config.Host.Priority))
         {
             Log.PeerJoined(log, joined);
         }
 
-        foreach (var left in _lastView.Except(view))
+        foreach (var left in _lastView.Except(view).Where(p => p != config.Host.Priority))
         {
             Log.PeerLeft(log, left);
         }

@@ -15,6 +15,9 @@ public sealed partial class ConvergenceNode
     /// <summary>Hand-over entries per datagram: 80 flows of at most 17 bytes stay well under 1,400 bytes.</summary>
     public const int MaxEntriesPerChunk = 80;
 
+    /// <summary>"Long ago", far enough from long.MinValue that subtracting it from a time cannot overflow.</summary>
+    private const long Never = long.MinValue / 4;
+
     private readonly NodeSettings _settings;
     private readonly int _me;
     private readonly MemberRule[] _rules;
@@ -30,7 +33,7 @@ public sealed partial class ConvergenceNode
     private Proposal _adopted = Proposal.None;
     private ClusterMap? _map;
     private ulong _maxCounterSeen;
-    private long _lastIssueMs = long.MinValue;
+    private long _lastIssueMs = Never;
     private bool _claimDirty;
     private bool _participant;
     private DisplayState? _keptOut;
@@ -38,7 +41,7 @@ public sealed partial class ConvergenceNode
     private long _nextHeartbeatMs;
     private bool _sendNow = true;
     private IReadOnlyList<Handover>? _handoverChunks;
-    private long _handoverSentMs = long.MinValue;
+    private long _handoverSentMs = Never;
 
     public ConvergenceNode(NodeSettings settings, long nowMs)
     {
@@ -238,7 +241,7 @@ public sealed partial class ConvergenceNode
         }
 
         _handoverChunks = Chunk(epoch, flows, clients);
-        _handoverSentMs = long.MinValue;
+        _handoverSentMs = Never;
         _sendNow = true;
         Update(nowMs);
     }
@@ -253,7 +256,7 @@ public sealed partial class ConvergenceNode
 
         var missing = Participants(nowMs).Values.Any(p =>
             p.Latest.AdoptedOrNone.Epoch != _adopted.Epoch || (p.Latest.HandoverAcks & PeerRecord.Bit(_me)) == 0);
-        if (!missing && _handoverSentMs != long.MinValue)
+        if (!missing && _handoverSentMs != Never)
         {
             return [];
         }

@@ -29,7 +29,7 @@ public sealed record HostStatus
     /// <summary>The adopted map's epoch (counter and issuer, as one number; 0 = none yet).</summary>
     public ulong Epoch { get; init; }
 
-    public required int? DefaultHost { get; init; }
+    public int? DefaultHost { get; init; }
 
     /// <summary>Buckets whose new flows this host takes, by port rule name (single-host rules: 1 or 0).</summary>
     public required IReadOnlyDictionary<string, int> BucketsOwned { get; init; }

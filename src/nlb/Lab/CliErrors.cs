@@ -16,7 +16,7 @@ internal static class CliErrors
         {
             return await action();
         }
-        catch (Exception e) when (e is LabException or CommandFailedException or TimeoutException or IOException)
+        catch (Exception e) when (e is LabException or CommandFailedException or TimeoutException or IOException or Control.CliException)
         {
             await Console.Error.WriteLineAsync($"nlb: {e.Message}");
             return Failure;
