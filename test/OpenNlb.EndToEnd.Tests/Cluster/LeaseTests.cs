@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using OpenNlb.EndToEnd.Tests.Support;
+using OpenNlb.Lab;
+using OpenNlb.Lab.Processes;
+using Xunit;
+
+namespace OpenNlb.EndToEnd.Tests.Cluster;
+
+/// <summary>
+/// Issue 3, item 4: a host whose daemon dies stops taking new flows by itself (the kernel lease)
+/// before the others take its buckets, so no flow is ever answered by two hosts; its TCP
+/// connections are neither reset by the others nor dropped by it; a restarted daemon takes the
+/// host back without breaking them.
+/// </summary>
+[Collection("lab")]
+public sealed class LeaseTests(ITestOutputHelper output)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task KilledDaemon_NeverDoubleAnswers_KeepsItsConnections_AndTakesTheHostBackWithoutBreakingThem()
+    {
+        Requires.RootAndTools("nft");
+        await Labs.DownAsync("tcl", Ct);
+        await using var lab = await Labs.UpAsync(new LabOptions { Name = "tcl", Hosts = 3, Clients = 1 }, Ct);
+        await LabConvergence.WaitAsync(lab, [1, 2, 3], TimeSpan.FromSeconds(15), Ct);
+        var client = lab.ClientAddress(1);
+        var model = new LabModel(lab, [1, 2, 3]);
+        var h2Ports = Enumerable.Range(21000, 2000).Where(p => model.OwnerOf("web", client, p) == "h2").Take(2).ToList();
+
+        // Two connections into host 2's buckets, opened while it is healthy: one to use after its
+        // daemon died, one after the daemon is back.
+        using var afterCrash = await ConnectAsync(lab, client, h2Ports[0]);
+        using var afterRestart = await ConnectAsync(lab, client, h2Ports[1]);
+
+        // New UDP flows throughout: none may be answered twice.
+        using var stopProbes = new CancellationTokenSource();
+        var probes = ProbeUdpAsync(lab, client, stopProbes.Token);
+        await Task.Delay(300, Ct);
+        var clock = Stopwatch.StartNew();
+        await lab.KillNlbdAsync(2, Signal.SIGKILL);
+        await LabConvergence.WaitAsync(lab, [1, 3], TimeSpan.FromSeconds(5), Ct);
+        output.WriteLine($"survivors converged {clock.ElapsedMilliseconds} ms after the kill");
+        await Task.Delay(500, Ct);
+        stopProbes.Cancel();
+        var results = await probes;
+        var doubled = results.Count(r => r > 1);
+        var answered = results.Count(r => r == 1);
+        output.WriteLine($"{results.Count} UDP flows during the crash: {answered} answered once, {doubled} answered twice, {results.Count - answered - doubled} unanswered");
+        Assert.True(results.Count >= 50, $"only {results.Count} probes ran");
+        Assert.Equal(0, doubled);
+
+        // Host 2's kernel still serves its TCP connection, and nobody reset it.
+        Assert.Equal("h2", await RequestAsync(afterCrash));
+
+        // New connections in host 2's old buckets go to the survivors' map.
+        var survivors = new LabModel(lab, [1, 3]);
+        var fresh = await Task.WhenAll(Enumerable.Range(26000, 2000).Where(p => model.OwnerOf("web", client, p) == "h2").Take(10)
+            .Select(p => LabTraffic.HttpAsync(lab, "c1", client, clientPort: p)));
+        Assert.All(fresh, f => Assert.Equal(survivors.OwnerOf("web", client, f.ClientPort), f.Host));
+
+        lab.StartNlbd(2);
+        await LabConvergence.WaitAsync(lab, [1, 2, 3], TimeSpan.FromSeconds(15), Ct);
+        Assert.Equal("h2", await RequestAsync(afterRestart));
+    }
+
+    private static async Task<Socket> ConnectAsync(LabHandle lab, IPAddress client, int port)
+    {
+        var socket = lab.OpenSocket("c1", SocketType.Stream, ProtocolType.Tcp);
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        socket.Bind(new IPEndPoint(client, port));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await socket.ConnectAsync(new IPEndPoint(lab.Vip, OpenNlb.Lab.Service.LabService.HttpPort), deadline.Token);
+        return socket;
+    }
+
+    /// <summary>One request on an existing connection; the lab's HTTP service names the host that answers.</summary>
+    private static async Task<string> RequestAsync(Socket socket)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await socket.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n"), deadline.Token);
+        var response = new StringBuilder();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer, deadline.Token)) > 0)
+        {
+            response.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        var text = response.ToString();
+        var body = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        return body < 0 ? throw new IOException("no HTTP answer: " + text) : text[(body + 4)..].Trim();
+    }
+
+    private static async Task<List<int>> ProbeUdpAsync(LabHandle lab, IPAddress client, CancellationToken stop)
+    {
+        var running = new List<Task<(int ClientPort, List<string> Answers)>>();
+        for (var i = 0; i < 400 && !stop.IsCancellationRequested; i++)
+        {
+            running.Add(LabTraffic.UdpAsync(lab, "c1", client, 16, TimeSpan.FromMilliseconds(400)));
+            await Task.Delay(15, CancellationToken.None);
+        }
+
+        var done = await Task.WhenAll(running);
+        return done.Select(d => d.Answers.Count).ToList();
+    }
+}
