@@ -19,6 +19,7 @@ internal static class Program
             LabCommand.Create(stop.Token),
             DemoCommand.Create(stop.Token),
             OwnerCommand.Create(),
+            BenchCommand.Create(stop.Token),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
 

@@ -24,6 +24,12 @@ public sealed record FlowOptions
     /// <summary>How long opening all the flows may take (connect, and each flow's first answer).</summary>
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How many of the clients' addresses (the last ones of <see cref="LongLivedFlows.Sources"/>)
+    /// to leave unused, for a probe that binds chosen ports and must not collide with the flows.
+    /// </summary>
+    public int SpareSources { get; init; }
+
     /// <summary>Seeds the intervals, so two runs pace their flows alike.</summary>
     public int Seed { get; init; } = 1;
 }

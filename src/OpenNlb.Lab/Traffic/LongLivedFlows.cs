@@ -43,10 +43,11 @@ public sealed class LongLivedFlows : IAsyncDisposable
     /// </summary>
     public static async Task<LongLivedFlows> StartAsync(LabHandle lab, FlowOptions options, CancellationToken cancellationToken = default)
     {
-        var sources = Sources(lab);
+        var all = Sources(lab);
+        var sources = all.Take(all.Count - options.SpareSources).ToList();
         if (sources.Count == 0)
         {
-            throw new LabException($"lab '{lab.Name}' has no clients to run flows from");
+            throw new LabException($"lab '{lab.Name}' has no client addresses to run flows from ({all.Count}, {options.SpareSources} kept spare)");
         }
 
         var flows = new LongLivedFlows(lab, options);

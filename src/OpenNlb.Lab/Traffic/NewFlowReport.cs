@@ -16,7 +16,11 @@ public sealed record NewFlowReport(IReadOnlyList<NewFlowOutcome> Outcomes)
     /// <summary>Which hosts answered, and how often.</summary>
     public string Spread => string.Join(' ', Outcomes.SelectMany(o => o.Answers).GroupBy(h => h).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));
 
-    public override string ToString() =>
-        $"new flows: TCP {TcpAsModelled}/{Tcp} and UDP {UdpAsModelled}/{Udp} answered by the new map's owner (answers {Spread})"
+    /// <summary>Whether the flows were held to a model (false for the static recipe).</summary>
+    public bool Modelled => Outcomes.Any(o => o.Owner is not null);
+
+    public override string ToString() => !Modelled
+        ? $"new flows: {Tcp} TCP and {Udp} UDP answered by {Spread} ({Outcomes.Count(o => o.Answers.Count == 0)} not answered, {Outcomes.Count(o => o.Answers.Count > 1)} answered twice)"
+        : $"new flows: TCP {TcpAsModelled}/{Tcp} and UDP {UdpAsModelled}/{Udp} answered by the new map's owner (answers {Spread})"
         + (NotAsModelled.Count == 0 ? "" : $"; not: {string.Join("; ", NotAsModelled.Take(5))}");
 }
