@@ -1,6 +1,5 @@
 using System.Globalization;
 using OpenNlb.Core.Allocation;
-using OpenNlb.Core.Configuration;
 using OpenNlb.Lab.Control;
 using OpenNlb.Lab.Traffic;
 
@@ -25,7 +24,7 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        var heartbeat = new HeartbeatConfig();
+        var heartbeat = NlbdConfigWriter.Build(options.Name, options.Mode, 1).Cluster.Heartbeat;
         Say($"OpenNLB convergence benchmark: lab '{options.Name}', 3 hosts, {options.Mode.ToString().ToLowerInvariant()} mode, heartbeat every {heartbeat.PeriodMs} ms, tolerance {heartbeat.Tolerance}; {options.TcpConnections} TCP connections and {options.UdpFlows} UDP flows per planned change; {options.Crashes} crashes.");
         await Labs.DownAsync(options.Name, ct);
         await using var lab = await Labs.UpAsync(new LabOptions { Name = options.Name, Hosts = 3, Clients = 2, ClientAddresses = 10, Mode = options.Mode }, ct);

@@ -12,6 +12,9 @@ namespace OpenNlb.Lab.Traffic;
 /// </summary>
 public sealed class LongLivedFlows : IAsyncDisposable
 {
+    /// <summary>What a connection is given to open once the open timeout has run out: a failed open costs little.</summary>
+    private static readonly TimeSpan MinimumOpen = TimeSpan.FromMilliseconds(100);
+
     private readonly LabHandle lab;
     private readonly FlowOptions options;
     private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -176,9 +179,12 @@ public sealed class LongLivedFlows : IAsyncDisposable
         }
 
         // In batches: hundreds of SYNs at once would measure the lab's accept queue, not the cluster.
+        // One deadline for all of it: a VIP that nobody answers costs the open timeout once.
+        var deadline = clock.Elapsed + options.OpenTimeout;
         foreach (var batch in tcp.Chunk(25))
         {
-            _ = await Task.WhenAll(batch.Select(f => f.OpenAsync(lab.Vip, options.OpenTimeout, cancellationToken)));
+            var left = deadline - clock.Elapsed;
+            _ = await Task.WhenAll(batch.Select(f => f.OpenAsync(lab.Vip, left > MinimumOpen ? left : MinimumOpen, cancellationToken)));
         }
 
         foreach (var flow in tcp.Where(f => f.FirstHost is not null))
@@ -193,7 +199,6 @@ public sealed class LongLivedFlows : IAsyncDisposable
         }
 
         // The UDP flows' first hosts are known once their first datagrams are answered.
-        var deadline = clock.Elapsed + options.OpenTimeout;
         while (udp.Any(f => f.FirstHost is null) && clock.Elapsed < deadline)
         {
             await Task.Delay(50, cancellationToken);

@@ -32,12 +32,17 @@ internal sealed class TcpFlow : IDisposable
 
     public long Answered => Interlocked.Read(ref answered);
 
-    /// <summary>Set when the connection broke (or could not open): how.</summary>
-    public FlowEventKind? Broken { get; private set; }
+    /// <summary>Set when the connection broke (or could not open): how. Read from other threads, so kept in one int.</summary>
+    public FlowEventKind? Broken
+    {
+        get => Volatile.Read(ref broken) is var b and >= 0 ? (FlowEventKind)b : null;
+        private set => Volatile.Write(ref broken, value is { } kind ? (int)kind : -1);
+    }
 
     public bool SawWrongHost { get; private set; }
 
     private long answered;
+    private int broken = -1;
 
     /// <summary>Connects and asks once; false (and <see cref="Broken"/> set) if that fails within the timeout.</summary>
     public async Task<bool> OpenAsync(IPAddress vip, TimeSpan timeout, CancellationToken cancellationToken)
@@ -89,8 +94,9 @@ internal sealed class TcpFlow : IDisposable
             }
             catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
             {
-                Broken = Classify(e);
-                report(Broken.Value, null);
+                var kind = Classify(e);
+                Broken = kind;
+                report(kind, null);
             }
         }
     }

@@ -44,7 +44,7 @@ public sealed class PlannedChangeTests(ITestOutputHelper output)
         await LabConvergence.WaitForMapAsync(lab, joined, [1, 2, 3], MapTimeout, Ct);
         await Task.Delay(Observe, Ct);
 
-        await AssertNothingBrokenAsync("h3 joined", flows, before, since);
+        await AssertNothingBrokenAsync("h3 joined", lab, flows, before, since);
         await AssertNewFlowsFollowAsync("h3 joined", lab, joined);
     }
 
@@ -71,7 +71,7 @@ public sealed class PlannedChangeTests(ITestOutputHelper output)
         await LabConvergence.WaitForMapAsync(lab, full, [1, 2, 3], MapTimeout, Ct);
         await Task.Delay(Observe, Ct);
 
-        await AssertNothingBrokenAsync("h2 drainstopped and started", flows, before, since);
+        await AssertNothingBrokenAsync("h2 drainstopped and started", lab, flows, before, since);
         await AssertNewFlowsFollowAsync("h2 started again", lab, full);
     }
 
@@ -92,7 +92,7 @@ public sealed class PlannedChangeTests(ITestOutputHelper output)
         await LabConvergence.WaitForMapAsync(lab, weighted, [1, 2, 3], MapTimeout, Ct);
         await Task.Delay(Observe, Ct);
 
-        await AssertNothingBrokenAsync("h1's weight for web set to 80", flows, before, since);
+        await AssertNothingBrokenAsync("h1's weight for web set to 80", lab, flows, before, since);
         await AssertNewFlowsFollowAsync("h1's weight for web set to 80", lab, weighted);
     }
 
@@ -119,7 +119,7 @@ public sealed class PlannedChangeTests(ITestOutputHelper output)
         return flows;
     }
 
-    private async Task AssertNothingBrokenAsync(string change, LongLivedFlows flows, FlowCounts before, TimeSpan since)
+    private async Task AssertNothingBrokenAsync(string change, LabHandle lab, LongLivedFlows flows, FlowCounts before, TimeSpan since)
     {
         var during = await flows.CountsAfterAnswersAsync(Ct) - before;
         var events = flows.Events(since);
@@ -127,6 +127,17 @@ public sealed class PlannedChangeTests(ITestOutputHelper output)
         foreach (var e in events.Take(20))
         {
             output.WriteLine("  " + e);
+        }
+
+        // What the daemons did meanwhile, to read beside the events when this fails.
+        foreach (var host in lab.Hosts)
+        {
+            var log = lab.Paths.NlbdLog(host.HostPriority);
+            output.WriteLine($"{log}:");
+            foreach (var line in File.Exists(log) ? (await File.ReadAllLinesAsync(log, Ct)).TakeLast(15) : [])
+            {
+                output.WriteLine("  " + line);
+            }
         }
 
         var detail = $"{change}: {during}; first events: {string.Join("; ", events.Take(8))}";
