@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using OpenNlb.Core.Configuration;
 using OpenNlb.Core.Status;
+using OpenNlb.Lab.Control;
 using OpenNlb.Lab.Interop;
 using OpenNlb.Lab.Model;
 using OpenNlb.Lab.Processes;
@@ -75,7 +76,11 @@ public sealed class LabHandle : IAsyncDisposable
     public Task<string> UdpAskAsync(string fromNode, IPAddress target, int payloadBytes = 16, IPAddress? source = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         LabProbe.UdpAskAsync(Node(fromNode).Namespace, target, LabService.UdpPort, payloadBytes, source, timeout ?? DefaultProbeTimeout, cancellationToken);
 
-    /// <summary>Starts nlbd on host i with its generated configuration (also in a lab built without nlbd).</summary>
+    /// <summary>
+    /// Starts nlbd on host i with its generated configuration (also in a lab built without nlbd),
+    /// with its control socket at <see cref="LabPaths.ControlSocket"/> when this nlbd has one
+    /// (<see cref="NlbdFeatures"/>; one built before the control socket would refuse the option).
+    /// </summary>
     public void StartNlbd(int host)
     {
         var node = Host(host);
@@ -91,9 +96,29 @@ public sealed class LabHandle : IAsyncDisposable
             File.WriteAllText(config, NlbdConfigWriter.Write(Name, Mode, host));
         }
 
-        // A state file left by an earlier run would read as this run's status.
+        // A state file (or socket) left by an earlier run would read as this run's.
         File.Delete(Paths.StateFile(host));
-        Start(nlbdProcesses, host, node, [nlbd, "--config", config, "--state-file", Paths.StateFile(host), "--control-socket", Paths.ControlSocket(host)], Paths.NlbdLog(host), Paths.NlbdPid(host));
+        File.Delete(Paths.ControlSocket(host));
+        string[] control = NlbdFeatures.AcceptsControlSocket(nlbd) ? [NlbdFeatures.ControlSocketOption, Paths.ControlSocket(host)] : [];
+        Start(nlbdProcesses, host, node, [nlbd, "--config", config, "--state-file", Paths.StateFile(host), .. control], Paths.NlbdLog(host), Paths.NlbdPid(host));
+    }
+
+    /// <summary>Whether host i's nlbd has a control socket (it runs, and its socket file exists).</summary>
+    public bool HasControlSocket(int host) => IsNlbdRunning(host) && ControlClient.Exists(Paths.ControlSocket(host));
+
+    /// <summary>
+    /// Sends one request (one line of JSON, e.g. `{"command":"drainstop","timeoutSeconds":30}`) to
+    /// host i's nlbd over its control socket and returns the response line.
+    /// </summary>
+    public Task<string> ControlAsync(int host, string requestJson, CancellationToken cancellationToken = default) =>
+        ControlClient.SendAsync(Paths.ControlSocket(host), requestJson, ControlClient.DefaultTimeout, cancellationToken);
+
+    /// <summary>As <see cref="ControlAsync(int, string, CancellationToken)"/>, typed; an answer that is not ok throws, naming the error.</summary>
+    public async Task<ControlResponse> ControlAsync(int host, ControlRequest request, CancellationToken cancellationToken = default)
+    {
+        var json = request.ToJson();
+        var response = ControlResponse.Parse(await ControlAsync(host, json, cancellationToken));
+        return response.Ok ? response : throw new LabException($"nlbd of h{host} refused {json}: {response.Error ?? "no error given"}");
     }
 
     /// <summary>Starts host i's lab service (`nlb lab serve --name hi`).</summary>

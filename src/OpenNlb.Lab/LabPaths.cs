@@ -16,12 +16,12 @@ public sealed class LabPaths(string lab)
     /// <summary>Where nlbd of host h&lt;i&gt; writes its <see cref="Core.Status.HostStatus"/>.</summary>
     public string StateFile(int host) => File($"h{host}.state.json");
 
+    /// <summary>nlbd's control socket of host h&lt;i&gt; (a Unix socket: one JSON line in, one out).</summary>
+    public string ControlSocket(int host) => File($"h{host}.sock");
+
     public string NlbdLog(int host) => File($"h{host}.nlbd.log");
 
     public string NlbdPid(int host) => File($"h{host}.nlbd.pid");
-
-    /// <summary>nlbd's control socket for host h&lt;i&gt;.</summary>
-    public string ControlSocket(int host) => File($"h{host}.sock");
 
     public string ServiceLog(int host) => File($"h{host}.serve.log");
 

@@ -13,7 +13,8 @@ internal static class DemoCommand
     {
         var mode = new Option<string>("--mode") { Description = "Cluster operation mode", DefaultValueFactory = _ => "unicast" };
         mode.AcceptOnlyFromAmong("unicast", "multicast");
-        var command = new Command("demo", "A live three-host cluster in the lab: traffic, a host lost and taken back (needs root)") { mode };
+        var name = new Option<string>("--name", "-n") { Description = "The lab to build (removed at the end)", DefaultValueFactory = _ => DemoRunner.DefaultLabName };
+        var command = new Command("demo", "A live three-host cluster in the lab: traffic, a host crashing and taken back, a drainstop (needs root)") { mode, name };
         command.SetAction(parse => CliErrors.RunAsync(async () =>
         {
             if (Labs.MissingPrerequisite() is { } missing)
@@ -22,7 +23,7 @@ internal static class DemoCommand
                 return CliErrors.Failure;
             }
 
-            var runner = new DemoRunner(Console.Out, Enum.Parse<OperationMode>(parse.GetValue(mode)!, ignoreCase: true));
+            var runner = new DemoRunner(Console.Out, Enum.Parse<OperationMode>(parse.GetValue(mode)!, ignoreCase: true), parse.GetValue(name)!);
             return await runner.RunAsync(stop);
         }));
         return command;

@@ -19,6 +19,7 @@ internal static class Program
             LabCommand.Create(stop.Token),
             DemoCommand.Create(stop.Token),
             OwnerCommand.Create(),
+            BenchCommand.Create(stop.Token),
         };
         foreach (var command in Control.HostCommands.Create(stop.Token))
         {

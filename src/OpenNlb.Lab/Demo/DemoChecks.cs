@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using OpenNlb.Lab.Service;
 
@@ -75,20 +73,6 @@ internal static class DemoChecks
 
         output.WriteLine($"    TCP  :8080 single affinity, 5 connections from each of {sources.Count} client addresses: {steady} of {sources.Count} clients kept on one host; clients spread over {hosts.Count} hosts");
         ct.ThrowIfCancellationRequested();
-    }
-
-    /// <summary>Returns how long after the link went down a whole round of h2's flows was served by the survivors.</summary>
-    public static async Task<TimeSpan?> FailoverAsync(LabHandle lab, LabModel before, LabModel after, TextWriter output, CancellationToken ct)
-    {
-        var client = lab.ClientAddress(1);
-        var ports = Enumerable.Range(30000, 3000).Where(p => before.OwnerOf("web", client, p) == "h2").ToList();
-        await lab.SetLinkDownAsync(2, ct);
-        var clock = Stopwatch.StartNew();
-        output.WriteLine("    t+    0 ms  h2's link is down");
-        return await FailoverProbe.RunAsync(
-            lab, "c1", client, ports, after, clock, TimeSpan.FromSeconds(5),
-            (start, got) => output.WriteLine($"    t+{start.TotalMilliseconds,5:0} ms  {Spread(got)}"),
-            ct);
     }
 
     private static List<(string Node, IPAddress Source)> Sources(LabHandle lab) =>

@@ -8,10 +8,19 @@ namespace OpenNlb.Lab.Service;
 /// <summary>
 /// Answers every datagram on a UDP port with the host's name, from the address it was sent to (the
 /// VIP or the DIP). Takes datagrams up to 64 KiB, so fragmented ones reassembled by the kernel work.
+/// A datagram that starts with <see cref="SequencePrefix"/> gets its first line echoed after the
+/// name ("h2 seq=17"), so that a client sending many datagrams on one flow can tell which datagram
+/// each answer is for, and so count a datagram answered twice or not at all.
 /// </summary>
 internal sealed class UdpNameServer(string name, int port, TextWriter log)
 {
+    /// <summary>What a datagram starts with to have its first line echoed.</summary>
+    public const string SequencePrefix = "seq=";
+
     private const int MaxDatagram = 65536;
+
+    /// <summary>The most of a datagram that is echoed: a sequence number needs a few bytes.</summary>
+    private const int MaxEcho = 64;
     private const int BufferBytes = 4 << 20;
 
     private readonly byte[] reply = Encoding.ASCII.GetBytes(name + "\n");
@@ -51,11 +60,25 @@ internal sealed class UdpNameServer(string name, int port, TextWriter log)
                 continue;
             }
 
-            await AnswerAsync(socket, (IPEndPoint)received.RemoteEndPoint, received.PacketInformation.Address);
+            var answer = AnswerTo(buffer.AsSpan(0, received.ReceivedBytes));
+            await AnswerAsync(socket, answer, (IPEndPoint)received.RemoteEndPoint, received.PacketInformation.Address);
         }
     }
 
-    private async Task AnswerAsync(Socket socket, IPEndPoint client, IPAddress localAddress)
+    /// <summary>The name, followed by the first line of a datagram that asks for an echo.</summary>
+    private byte[] AnswerTo(ReadOnlySpan<byte> datagram)
+    {
+        if (!datagram.StartsWith("seq="u8))
+        {
+            return reply;
+        }
+
+        var line = datagram[..Math.Min(datagram.Length, MaxEcho)];
+        var end = line.IndexOfAny((byte)'\n', (byte)'\r');
+        return [.. reply.AsSpan(0, reply.Length - 1), (byte)' ', .. end < 0 ? line : line[..end], (byte)'\n'];
+    }
+
+    private async Task AnswerAsync(Socket socket, byte[] reply, IPEndPoint client, IPAddress localAddress)
     {
         // A full send buffer is the only transient failure; a few short waits, then drop, like UDP.
         for (var attempt = 0; attempt < 5; attempt++)

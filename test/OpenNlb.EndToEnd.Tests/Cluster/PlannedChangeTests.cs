@@ -1,0 +1,160 @@
+using OpenNlb.EndToEnd.Tests.Support;
+using OpenNlb.Lab;
+using OpenNlb.Lab.Control;
+using OpenNlb.Lab.Traffic;
+using Xunit;
+
+namespace OpenNlb.EndToEnd.Tests.Cluster;
+
+/// <summary>
+/// Planned changes break nothing (issue 3, point 3): with 200 long-lived TCP connections and 50 UDP
+/// flows speaking every ~150 ms, a host joining, a host drainstopped and started again, and a load
+/// weight changed leave every connection alive and every datagram answered once, by the host that
+/// had the flow; and new flows follow the new map. Each test builds its own three-host lab.
+/// </summary>
+[Collection("lab")]
+public sealed class PlannedChangeTests(ITestOutputHelper output)
+{
+    private const int TcpConnections = 200;
+    private const int UdpFlows = 50;
+    private const int NewTcp = 60;
+    private const int NewUdp = 30;
+
+    /// <summary>How long the flows keep speaking after the cluster has taken the new map.</summary>
+    private static readonly TimeSpan Observe = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan MapTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan NewFlowTimeout = TimeSpan.FromSeconds(3);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task HostJoining_BreaksNoConnection_AndNewFlowsFollowTheNewMap()
+    {
+        Requires.RootAndTools("nft");
+        await using var lab = await UpAsync("tbj", noNlbd: true);
+        lab.StartNlbd(1);
+        lab.StartNlbd(2);
+        await LabConvergence.WaitAsync(lab, [1, 2], MapTimeout, Ct);
+        await using var flows = await StartFlowsAsync(lab, hosts: 2);
+        var before = flows.Counts();
+        var since = flows.Elapsed;
+
+        lab.StartNlbd(3);
+        var joined = new LabModel(lab, [1, 2, 3]);
+        await LabConvergence.WaitForMapAsync(lab, joined, [1, 2, 3], MapTimeout, Ct);
+        await Task.Delay(Observe, Ct);
+
+        await AssertNothingBrokenAsync("h3 joined", lab, flows, before, since);
+        await AssertNewFlowsFollowAsync("h3 joined", lab, joined);
+    }
+
+    [Fact]
+    public async Task HostDrainstoppedAndStartedAgain_BreaksNoConnection_AndNewFlowsFollowTheMap()
+    {
+        Requires.RootAndTools("nft");
+        await using var lab = await UpAsync("tbd", noNlbd: false);
+        await LabConvergence.WaitAsync(lab, [1, 2, 3], MapTimeout, Ct);
+        RequireControlSocket(lab, 2);
+        await using var flows = await StartFlowsAsync(lab, hosts: 3);
+        var before = flows.Counts();
+        var since = flows.Elapsed;
+
+        _ = await lab.ControlAsync(2, ControlRequest.Drainstop(30), Ct);
+        var drained = new LabModel(lab, [1, 3]);
+        await LabConvergence.WaitForMapAsync(lab, drained, [1, 2, 3], MapTimeout, Ct);
+        Assert.Equal("draining", (await lab.ControlAsync(2, ControlRequest.Query, Ct)).State);
+        await AssertNewFlowsFollowAsync("h2 draining", lab, drained);
+        await Task.Delay(Observe, Ct);
+
+        _ = await lab.ControlAsync(2, ControlRequest.Start, Ct);
+        var full = new LabModel(lab, [1, 2, 3]);
+        await LabConvergence.WaitForMapAsync(lab, full, [1, 2, 3], MapTimeout, Ct);
+        await Task.Delay(Observe, Ct);
+
+        await AssertNothingBrokenAsync("h2 drainstopped and started", lab, flows, before, since);
+        await AssertNewFlowsFollowAsync("h2 started again", lab, full);
+    }
+
+    [Fact]
+    public async Task LoadWeightChanged_BreaksNoConnection_AndNewFlowsFollowTheNewMap()
+    {
+        Requires.RootAndTools("nft");
+        await using var lab = await UpAsync("tbw", noNlbd: false);
+        await LabConvergence.WaitAsync(lab, [1, 2, 3], MapTimeout, Ct);
+        RequireControlSocket(lab, 1);
+        await using var flows = await StartFlowsAsync(lab, hosts: 3);
+        var before = flows.Counts();
+        var since = flows.Elapsed;
+
+        _ = await lab.ControlAsync(1, ControlRequest.SetWeight("web", 80), Ct);
+        var weighted = new LabModel(lab, [1, 2, 3]).WithWeight(1, "web", 80);
+        Assert.True(weighted.BucketCountOf(1, "web") > new LabModel(lab, [1, 2, 3]).BucketCountOf(1, "web"), "the model gives h1 more buckets at weight 80");
+        await LabConvergence.WaitForMapAsync(lab, weighted, [1, 2, 3], MapTimeout, Ct);
+        await Task.Delay(Observe, Ct);
+
+        await AssertNothingBrokenAsync("h1's weight for web set to 80", lab, flows, before, since);
+        await AssertNewFlowsFollowAsync("h1's weight for web set to 80", lab, weighted);
+    }
+
+    private static async Task<LabHandle> UpAsync(string name, bool noNlbd)
+    {
+        await Labs.DownAsync(name, Ct);
+        return await Labs.UpAsync(new LabOptions { Name = name, Hosts = 3, Clients = 2, ClientAddresses = 8, NoNlbd = noNlbd }, Ct);
+    }
+
+    /// <summary>The daemon must have the control socket; one built before it fails here, saying so.</summary>
+    private static void RequireControlSocket(LabHandle lab, int host) =>
+        Assert.True(lab.HasControlSocket(host), $"nlbd of h{host} has no control socket at {lab.Paths.ControlSocket(host)}: this nlbd predates `--control-socket` (its --help does not list it)");
+
+    /// <summary>Starts the flows and checks the starting point: all open, spread over every host, nothing broken yet.</summary>
+    private async Task<LongLivedFlows> StartFlowsAsync(LabHandle lab, int hosts)
+    {
+        var flows = await LongLivedFlows.StartAsync(lab, new FlowOptions { TcpConnections = TcpConnections, UdpFlows = UdpFlows }, Ct);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        var start = flows.Counts();
+        output.WriteLine($"flows open: TCP per host {Spread(flows.FlowsPerHost(tcpFlows: true))}, UDP per host {Spread(flows.FlowsPerHost(tcpFlows: false))}; {start}");
+        Assert.True(start.TcpOpened == TcpConnections && start.TcpBroken == 0 && start.UdpBad == 0, $"the flows were not healthy before the change: {start}");
+        Assert.Equal(hosts, flows.FlowsPerHost(tcpFlows: true).Count);
+        Assert.Equal(hosts, flows.FlowsPerHost(tcpFlows: false).Count);
+        return flows;
+    }
+
+    private async Task AssertNothingBrokenAsync(string change, LabHandle lab, LongLivedFlows flows, FlowCounts before, TimeSpan since)
+    {
+        var during = await flows.CountsAfterAnswersAsync(Ct) - before;
+        var events = flows.Events(since);
+        output.WriteLine($"{change}: {during}");
+        foreach (var e in events.Take(20))
+        {
+            output.WriteLine("  " + e);
+        }
+
+        // What the daemons did meanwhile, to read beside the events when this fails.
+        foreach (var host in lab.Hosts)
+        {
+            var log = lab.Paths.NlbdLog(host.HostPriority);
+            output.WriteLine($"{log}:");
+            foreach (var line in File.Exists(log) ? (await File.ReadAllLinesAsync(log, Ct)).TakeLast(15) : [])
+            {
+                output.WriteLine("  " + line);
+            }
+        }
+
+        var detail = $"{change}: {during}; first events: {string.Join("; ", events.Take(8))}";
+        Assert.True(during.TcpRequestsAnswered > 0 && during.UdpSent > 0, $"the flows did not speak during the change: {detail}");
+        Assert.True(during.TcpBroken == 0, $"{during.TcpBroken} of {TcpConnections} TCP connections broken. {detail}");
+        Assert.True(during.TcpWrongHost == 0, $"{during.TcpWrongHost} TCP connections answered by another host. {detail}");
+        Assert.True(during.UdpWrongHost == 0 && during.UdpDuplicate == 0, $"{during.UdpWrongHost} datagrams answered by another host than their flow's, {during.UdpDuplicate} answered twice. {detail}");
+        Assert.True(during.UdpUnanswered == 0, $"{during.UdpUnanswered} of {during.UdpSent} datagrams unanswered. {detail}");
+    }
+
+    private async Task AssertNewFlowsFollowAsync(string change, LabHandle lab, LabModel model)
+    {
+        var fresh = await NewFlows.CheckAsync(lab, model, NewTcp, NewUdp, NewFlowTimeout, Ct);
+        output.WriteLine($"{change}: {fresh}");
+        Assert.True(fresh.NotAsModelled.Count == 0, $"{change}: {fresh}");
+    }
+
+    private static string Spread(IReadOnlyDictionary<string, int> perHost) =>
+        string.Join(' ', perHost.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}:{kv.Value}"));
+}
