@@ -19,6 +19,7 @@ namespace OpenNlb.Daemon;
 internal sealed class ClusterNode
 {
     private readonly NlbConfig _config;
+    private readonly ClusterKey _key;
     private readonly LocalIdentity _self;
     private readonly IReadOnlyList<MemberRule> _myRules;
     private readonly KernelDataPlane _kernel;
@@ -37,9 +38,10 @@ internal sealed class ClusterNode
     private bool _converging = true;
     private readonly HashSet<int> _warnedMismatch = [];
 
-    public ClusterNode(NlbConfig config, LocalIdentity self, KernelDataPlane kernel, HeartbeatSocket socket, StatusFile status, TimeProvider time, ILogger log)
+    public ClusterNode(NlbConfig config, ClusterKey key, LocalIdentity self, KernelDataPlane kernel, HeartbeatSocket socket, StatusFile status, TimeProvider time, ILogger log)
     {
         _config = config;
+        _key = key;
         _self = self;
         _kernel = kernel;
         _socket = socket;
@@ -197,7 +199,7 @@ internal sealed class ClusterNode
     {
         var hb = new Heartbeat(_self.ClusterId, _self.Fingerprint, _self.Priority, state, _self.Incarnation, ++_sequence, _myRules);
         var buffer = new byte[HeartbeatCodec.SizeOf(hb)];
-        HeartbeatCodec.Write(hb, buffer);
+        HeartbeatCodec.Write(hb, _key, buffer);
         try
         {
             await _socket.SendAsync(buffer, ct);
@@ -212,7 +214,7 @@ internal sealed class ClusterNode
     {
         // One byte more than the largest heartbeat, so that an oversized datagram is seen as such
         // rather than silently truncated into something that parses.
-        var buffer = new byte[HeartbeatCodec.MaxSize + 1];
+        var buffer = new byte[WireFormat.MaxDatagramSize + 1];
         while (!ct.IsCancellationRequested)
         {
             int n;
@@ -231,7 +233,7 @@ internal sealed class ClusterNode
                 continue;
             }
 
-            var error = HeartbeatCodec.TryParse(buffer.AsSpan(0, n), out var hb);
+            var error = HeartbeatCodec.TryParse(buffer.AsSpan(0, n), _key, out var hb);
             if (error != HeartbeatError.None)
             {
                 Log.HeartbeatRejected(_log, error);

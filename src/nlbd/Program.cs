@@ -39,6 +39,13 @@ internal static class Program
             return ExitConfig;
         }
 
+        var key = ClusterKeySource.Load(config.Cluster.Heartbeat, out var keyProblem);
+        if (key is null)
+        {
+            await Console.Error.WriteLineAsync($"nlbd: {options.ConfigPath}: {keyProblem}; nothing was changed");
+            return ExitConfig;
+        }
+
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -47,7 +54,7 @@ internal static class Program
         var log = loggers.CreateLogger("nlbd");
         try
         {
-            return await RunAsync(config, options, log);
+            return await RunAsync(config, key, options, log);
         }
         catch (Exception e)
         {
@@ -118,7 +125,7 @@ internal static class Program
         }
     }
 
-    private static async Task<int> RunAsync(NlbConfig config, DaemonOptions options, ILogger log)
+    private static async Task<int> RunAsync(NlbConfig config, ClusterKey key, DaemonOptions options, ILogger log)
     {
         var cluster = config.Cluster;
         var host = config.Host;
@@ -144,7 +151,7 @@ internal static class Program
             }
 
             using var socket = new HeartbeatSocket(host.Interface, host.DedicatedIp.Broadcast, cluster.Heartbeat.Port);
-            var node = new ClusterNode(config, self, kernel, socket, status, TimeProvider.System, log);
+            var node = new ClusterNode(config, key, self, kernel, socket, status, TimeProvider.System, log);
             await node.RunAsync(stop.Token);
         }
         finally
