@@ -43,15 +43,27 @@ public static class HandoverCodec
     public static int SizeOf(Handover handover)
     {
         ArgumentNullException.ThrowIfNull(handover);
-        return MinSize + handover.Flows.Sum(SizeOf) + handover.Clients.Sum(SizeOf);
+        var size = MinSize;
+        foreach (var flow in handover.Flows)
+        {
+            size += SizeOf(flow);
+        }
+
+        foreach (var client in handover.Clients)
+        {
+            size += SizeOf(client);
+        }
+
+        return size;
     }
 
     /// <summary>
     /// Splits what a host keeps into chunks of at most <see cref="MaxSize"/> bytes, flows first,
     /// in the order given. Each chunk's sequence is 0: the sender sets a fresh one every time it
-    /// sends it (resends included), since receivers refuse a repeated sequence as a replay. Beyond
-    /// <see cref="MaxChunks"/> the rest is left out and counted in <paramref name="leftOut"/>: those
-    /// flows are then served by the new owner, which breaks them, but the host goes on.
+    /// sends it (resends included), since receivers refuse a repeated sequence as a replay. What
+    /// does not fit in <see cref="MaxChunks"/> chunks is left out and counted in
+    /// <paramref name="leftOut"/>: the new owner then takes those flows, which breaks them, but
+    /// the host goes on.
     /// </summary>
     public static IReadOnlyList<Handover> Chunk(
         uint clusterId, int hostPriority, ulong incarnation, ulong epoch,

@@ -202,6 +202,19 @@ public static class HeartbeatCodec
         return result;
     }
 
+    private static bool AllValid(IReadOnlyList<MemberRule> rules)
+    {
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (!RuleWire.IsValid(rules[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>What the parser would refuse, refused before a byte is written: a bug on our side.</summary>
     private static void Check(Heartbeat hb)
     {
@@ -217,7 +230,7 @@ public static class HeartbeatCodec
         Require(hb.State is >= MemberState.Started and <= MemberState.Suspended, "unknown state");
         Require(hb.HandoverChunks is >= 0 and <= HandoverCodec.MaxChunks or Heartbeat.HandoverPending, "hand-over chunk count out of range");
         Require(hb.Rules.Count <= MaxRules, $"more than {MaxRules} port rules");
-        Require(hb.Rules.All(RuleWire.IsValid), "a port rule setting out of range");
+        Require(AllValid(hb.Rules), "a port rule setting out of range");
         var adopted = hb.AdoptedOrNone;
         Require(adopted.Members.Count <= MaxMembers, $"more than {MaxMembers} members");
         Require(adopted.Epoch == 0 ? adopted.Members.Count == 0 : adopted.Issuer is >= Member.MinPriority and <= Member.MaxPriority, "an adopted epoch without a valid issuer");
@@ -226,7 +239,7 @@ public static class HeartbeatCodec
         {
             Require(member.Priority > previous && member.Priority <= Member.MaxPriority, "adopted members not in increasing priority order");
             Require(member.Rules.Count == hb.Rules.Count, "an adopted member with another number of rules than the sender");
-            Require(member.Rules.All(RuleWire.IsValid), "an adopted member's rule setting out of range");
+            Require(AllValid(member.Rules), "an adopted member's rule setting out of range");
             previous = member.Priority;
         }
     }
