@@ -32,6 +32,10 @@ public static class HandoverCodec
 
     public const byte FamilyIPv4 = 4;
 
+    /// <summary>The smallest entries, IPv4 ones: what a count must at least take up.</summary>
+    private const int MinFlowSize = 14;
+    private const int MinClientSize = 6;
+
     public const byte FamilyIPv6 = 6;
 
     /// <summary>Rule, family, client address and port, VIP address and port: 14 bytes for IPv4, 38 for IPv6.</summary>
@@ -195,7 +199,7 @@ public static class HandoverCodec
 
         // Each entry is at least its IPv4 size: counts that cannot fit are refused before any
         // array is allocated for them.
-        if ((flowCount * 14) + (clientCount * 6) > r.Remaining)
+        if ((flowCount * MinFlowSize) + (clientCount * MinClientSize) > r.Remaining)
         {
             return HeartbeatError.LengthMismatch;
         }

@@ -183,12 +183,12 @@ public sealed class WireFuzzTests(ITestOutputHelper output)
                 random.NextBytes(buffer.AsSpan(length, extra));
                 return length + extra;
             case Mutation.Garbage:
-                length = random.Next(maxSize + 17);
+                length = GarbageLength(random, seed.Length, maxSize);
                 random.NextBytes(buffer.AsSpan(0, length));
                 return length;
             case Mutation.GarbageWithHeader:
                 // Passes the fixed-header checks most of the time: only the tag can refuse it.
-                length = random.Next(WireFormat.FixedHeaderSize, maxSize + 17);
+                length = Math.Max(WireFormat.FixedHeaderSize, GarbageLength(random, seed.Length, maxSize));
                 random.NextBytes(buffer.AsSpan(0, length));
                 BinaryPrimitives.WriteUInt32BigEndian(buffer, WireFormat.Magic);
                 buffer[4] = WireFormat.Version;
@@ -221,6 +221,18 @@ public sealed class WireFuzzTests(ITestOutputHelper output)
                 return newBody + WireFormat.TagSize;
         }
     }
+
+    /// <summary>
+    /// Mostly up to twice the seed's length; one time in 16 anything up to past the largest
+    /// datagram, or close around that limit, for the size checks. Always the full range would
+    /// spend the run drawing kilobytes of noise.
+    /// </summary>
+    private static int GarbageLength(Random random, int seedLength, int maxSize) => random.Next(32) switch
+    {
+        0 => random.Next(maxSize + 17),
+        1 => random.Next(maxSize - 16, maxSize + 17),
+        _ => random.Next((2 * seedLength) + 1),
+    };
 
     /// <summary>Half random bytes, half values at the edges of the fields' ranges.</summary>
     private static byte Interesting(Random random) =>
