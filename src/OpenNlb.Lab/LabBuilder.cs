@@ -84,9 +84,10 @@ internal static class LabBuilder
             _ = Directory.CreateDirectory(handle.Paths.Directory);
             await File.WriteAllTextAsync(handle.Paths.LabJson, JsonSerializer.Serialize(description, LabJsonContext.Default.LabDescription), cancellationToken);
             await BuildNetworkAsync(description, cancellationToken);
+            var key = NlbdConfigWriter.NewKey();
             foreach (var host in description.Hosts)
             {
-                await File.WriteAllTextAsync(handle.Paths.Config(host.HostPriority), NlbdConfigWriter.Write(lab, description.Mode, host.HostPriority), cancellationToken);
+                await File.WriteAllTextAsync(handle.Paths.Config(host.HostPriority), NlbdConfigWriter.Write(lab, description.Mode, host.HostPriority, key), cancellationToken);
                 handle.StartService(host.HostPriority);
             }
 

@@ -232,6 +232,11 @@ internal sealed partial class NodeLoop(
     {
         var now = NowMs;
         var (heartbeat, handover, error) = wire.Decode(datagram);
+        if (heartbeat is null && handover is null && error is null)
+        {
+            return;
+        }
+
         if (error is not null)
         {
             counters.Add("datagrams_rejected_" + error);
@@ -256,6 +261,7 @@ internal sealed partial class NodeLoop(
 
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
+        // One byte more than the largest datagram: an oversized one is seen as such, not truncated into something that parses.
         var buffer = new byte[Wire.MaxDatagram + 1];
         while (!ct.IsCancellationRequested)
         {

@@ -41,6 +41,13 @@ internal static class Program
             return ExitConfig;
         }
 
+        var key = ClusterKeySource.Load(config.Cluster.Heartbeat, out var keyProblem);
+        if (key is null)
+        {
+            await Console.Error.WriteLineAsync($"nlbd: {options.ConfigPath}: {keyProblem}; nothing was changed");
+            return ExitConfig;
+        }
+
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -49,7 +56,7 @@ internal static class Program
         var log = loggers.CreateLogger("nlbd");
         try
         {
-            return await RunAsync(config, options, log);
+            return await RunAsync(config, key, options, log);
         }
         catch (Exception e)
         {
@@ -115,7 +122,7 @@ internal static class Program
         }
     }
 
-    private static async Task<int> RunAsync(NlbConfig config, DaemonOptions options, ILogger log)
+    private static async Task<int> RunAsync(NlbConfig config, ClusterKey key, DaemonOptions options, ILogger log)
     {
         var cluster = config.Cluster;
         var host = config.Host;
@@ -150,7 +157,7 @@ internal static class Program
             }
 
             using var socket = new HeartbeatSocket(host.Interface, host.DedicatedIp.Broadcast, cluster.Heartbeat.Port);
-            var loop = new NodeLoop(config, node, kernel, socket, new Wire(), inventory, status, new Counters(), time, log);
+            var loop = new NodeLoop(config, node, kernel, socket, new Wire(key, self), inventory, status, new Counters(), time, log);
             using var control = new ControlServer(options.ControlSocket, loop.ExecuteAsync, log);
             control.Start();
             var serving = control.RunAsync(stop.Token);

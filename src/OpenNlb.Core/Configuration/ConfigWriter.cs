@@ -29,7 +29,21 @@ public static class ConfigWriter
             .Append("  mode: ").Append(ConfigNames.Modes.NameOf(cluster.Mode)).Append('\n')
             .Append("  filterIcmp: ").Append(cluster.FilterIcmp ? "true" : "false").Append('\n')
             .Append(CultureInfo.InvariantCulture,
-                $"  heartbeat: {{ periodMs: {heartbeat.PeriodMs}, tolerance: {heartbeat.Tolerance}, port: {heartbeat.Port} }}\n");
+                $"  heartbeat: {{ periodMs: {heartbeat.PeriodMs}, tolerance: {heartbeat.Tolerance}, port: {heartbeat.Port}");
+
+        // The key is written as it is: the lab writes whole files this way. Files that hold it
+        // must be readable by root only; keyFile keeps it out of the configuration instead.
+        if (heartbeat.Key is { } key)
+        {
+            yaml.Append(", key: ").Append(YamlText.Scalar(key.ToBase64()));
+        }
+
+        if (heartbeat.KeyFile is { } keyFile)
+        {
+            yaml.Append(", keyFile: ").Append(YamlText.Scalar(keyFile));
+        }
+
+        yaml.Append(" }\n");
 
         if (cluster.PortRules.Count == 0)
         {
@@ -51,6 +65,12 @@ public static class ConfigWriter
             if (rule.Filtering == FilteringMode.Multiple || rule.Affinity != Affinity.Single)
             {
                 yaml.Append("      affinity: ").Append(ConfigNames.Affinities.NameOf(rule.Affinity)).Append('\n');
+            }
+
+            // Spelled out where it applies; elsewhere only a (wrong) non-zero value is written.
+            if ((rule.Filtering == FilteringMode.Multiple && rule.Affinity != Affinity.None) || rule.AffinityTimeoutSeconds != 0)
+            {
+                yaml.Append(CultureInfo.InvariantCulture, $"      affinityTimeoutSeconds: {rule.AffinityTimeoutSeconds}\n");
             }
         }
     }

@@ -7,15 +7,16 @@ using System.Text;
 namespace OpenNlb.Core.Configuration;
 
 /// <summary>
-/// The canonical bytes of a cluster section (version 1). Every field, in a fixed order; strings
+/// The canonical bytes of a cluster section (version 2). Every field, in a fixed order; strings
 /// and lists carry their length, so no two sections encode alike; integers are 32-bit big-endian;
 /// enums are their declared numbers; an address is its family (4 or 6) and its bytes, and a port
 /// rule's "all" VIP is family 0. Order matters: the first VIP is the primary cluster IP, and rules
-/// are listed as written.
+/// are listed as written. The cluster key (or its file) is left out: the fingerprint travels in
+/// clear in every heartbeat.
 /// </summary>
 internal static class FingerprintEncoding
 {
-    public const string Version = "opennlb-cluster-v1";
+    public const string Version = "opennlb-cluster-v2";
 
     public static byte[] Encode(ClusterConfig cluster)
     {
@@ -43,6 +44,7 @@ internal static class FingerprintEncoding
             Int(buffer, (int)rule.Protocol);
             Int(buffer, (int)rule.Filtering);
             Int(buffer, (int)rule.Affinity);
+            Int(buffer, rule.AffinityTimeoutSeconds);
         }
 
         return buffer.WrittenSpan.ToArray();

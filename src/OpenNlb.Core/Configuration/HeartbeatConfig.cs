@@ -1,21 +1,46 @@
+using OpenNlb.Core.Membership;
+
 namespace OpenNlb.Core.Configuration;
 
 /// <summary>
-/// Heartbeat timing. A host is dropped when nothing was heard from it for
-/// <see cref="Tolerance"/> periods (NLB: AliveMsgPeriod and AliveMsgTolerance).
+/// Heartbeat timing and the cluster key. A host is dropped when nothing was heard from it for
+/// <see cref="Tolerance"/> periods (NLB: AliveMsgPeriod and AliveMsgTolerance). Exactly one of
+/// <see cref="Key"/> and <see cref="KeyFile"/> is given; neither enters the fingerprint, which
+/// travels in clear: a host with another key is simply refused as forged.
 /// </summary>
 public sealed record HeartbeatConfig
 {
     public const int DefaultPort = 2526;
 
-    public int PeriodMs { get; init; } = 100;
+    public const int DefaultPeriodMs = 50;
 
-    public int Tolerance { get; init; } = 5;
+    public const int DefaultTolerance = 5;
+
+    public int PeriodMs { get; init; } = DefaultPeriodMs;
+
+    public int Tolerance { get; init; } = DefaultTolerance;
 
     /// <summary>UDP port heartbeats are sent to, on the cluster network's broadcast address.</summary>
     public int Port { get; init; } = DefaultPort;
 
+    /// <summary>The cluster key itself (<c>key</c>, base64 in the file).</summary>
+    public ClusterKey? Key { get; init; }
+
+    /// <summary>
+    /// An absolute path to a file holding the key in base64 (<c>keyFile</c>). The loader does not
+    /// read it (it reads no files); nlbd does, with <see cref="ClusterKey.TryFromBase64"/>, and
+    /// refuses a file that group or others may read.
+    /// </summary>
+    public string? KeyFile { get; init; }
+
     public TimeSpan Period => TimeSpan.FromMilliseconds(PeriodMs);
 
     public TimeSpan DetectionTime => TimeSpan.FromMilliseconds((long)PeriodMs * Tolerance);
+
+    /// <summary>
+    /// How long the kernel keeps accepting new flows after the daemon's last renewal: two periods
+    /// short of the detection time, so a host whose daemon died stops taking new flows at least a
+    /// period before any other host may claim its buckets (docs/convergence.md).
+    /// </summary>
+    public TimeSpan Lease => DetectionTime - (2 * Period);
 }

@@ -8,6 +8,9 @@ namespace OpenNlb.Core.Configuration;
 /// </summary>
 public sealed record PortRule
 {
+    /// <summary>A day at most: hosts remember each kept client that long after its last new connection.</summary>
+    public const int MaxAffinityTimeoutSeconds = 86_400;
+
     /// <summary>Unique name; hosts refer to the rule by it for their load weight and handling priority.</summary>
     public required string Name { get; init; }
 
@@ -21,4 +24,12 @@ public sealed record PortRule
     public FilteringMode Filtering { get; init; } = FilteringMode.Multiple;
 
     public Affinity Affinity { get; init; } = Affinity.Single;
+
+    /// <summary>
+    /// NLB's extended affinity: when the rule's buckets move between live hosts, a client (or
+    /// client network) keeps going to its old host until it has opened no new connection for this
+    /// many seconds. 0: none, a client follows its bucket at once (existing flows still stay).
+    /// Only with <c>filtering: multiple</c> and affinity single or network.
+    /// </summary>
+    public int AffinityTimeoutSeconds { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using OpenNlb.Core.Configuration;
+using OpenNlb.Core.Membership;
 using Xunit;
 
 namespace OpenNlb.Core.Tests.Configuration;
@@ -35,15 +36,15 @@ public sealed class ConfigFingerprintTests
             Vips = [IPAddress.Parse("192.0.2.100")],
             Mode = OperationMode.Multicast,
             FilterIcmp = false,
-            Heartbeat = new HeartbeatConfig { PeriodMs = 250, Tolerance = 4, Port = 3000 },
+            Heartbeat = new HeartbeatConfig { PeriodMs = 250, Tolerance = 4, Port = 3000, Key = ConfigSamples.Key },
             PortRules =
             [
-                new PortRule { Name = "web", Ports = new(80, 90), Protocol = Protocol.Tcp, Filtering = FilteringMode.Multiple, Affinity = Affinity.None },
+                new PortRule { Name = "web", Ports = new(80, 90), Protocol = Protocol.Tcp, Filtering = FilteringMode.Multiple, Affinity = Affinity.Network, AffinityTimeoutSeconds = 600 },
                 new PortRule { Name = "ssh", Vip = IPAddress.Parse("192.0.2.100"), Ports = new(22, 22), Protocol = Protocol.Both, Filtering = FilteringMode.Single },
             ],
         };
         var expected = new List<byte>();
-        Text(expected, "opennlb-cluster-v1");
+        Text(expected, "opennlb-cluster-v2");
         Text(expected, "lab");
         Int(expected, 1);
         Int(expected, 4);
@@ -60,7 +61,8 @@ public sealed class ConfigFingerprintTests
         Int(expected, 90);
         Int(expected, 0); // tcp
         Int(expected, 0); // multiple
-        Int(expected, 0); // affinity none
+        Int(expected, 2); // affinity network
+        Int(expected, 600); // affinity timeout
         Text(expected, "ssh");
         Int(expected, 4);
         expected.AddRange([192, 0, 2, 100]);
@@ -69,6 +71,7 @@ public sealed class ConfigFingerprintTests
         Int(expected, 2); // both
         Int(expected, 1); // single
         Int(expected, 1); // affinity single (the default)
+        Int(expected, 0); // no affinity timeout (the default)
 
         Assert.Equal(expected, FingerprintEncoding.Encode(cluster));
         var digest = SHA256.HashData(expected.ToArray());
@@ -82,7 +85,7 @@ public sealed class ConfigFingerprintTests
 
         var bytes = FingerprintEncoding.Encode(cluster);
 
-        var vipAt = 4 + "opennlb-cluster-v1".Length + 4 + 1 + 4;
+        var vipAt = 4 + "opennlb-cluster-v2".Length + 4 + 1 + 4;
         Assert.Equal([0, 0, 0, 6, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], bytes[vipAt..(vipAt + 20)]);
     }
 
@@ -115,6 +118,7 @@ public sealed class ConfigFingerprintTests
             ("rule protocol", WithRule(0, r => r with { Protocol = Protocol.Both })),
             ("rule filtering", WithRule(0, r => r with { Filtering = FilteringMode.Single })),
             ("rule affinity", WithRule(0, r => r with { Affinity = Affinity.Single })),
+            ("rule affinity timeout", WithRule(3, r => r with { AffinityTimeoutSeconds = 1201 })),
         };
 
         var seen = new Dictionary<ulong, string> { [ConfigFingerprint.Of(baseline)] = "baseline" };
@@ -123,6 +127,20 @@ public sealed class ConfigFingerprintTests
             var fingerprint = ConfigFingerprint.Of(cluster);
             Assert.True(seen.TryAdd(fingerprint, what), $"{what} gives the same fingerprint as {seen.GetValueOrDefault(fingerprint)}");
         }
+    }
+
+    [Fact]
+    public void Of_TheClusterKey_IsLeftOut()
+    {
+        // The fingerprint travels in clear in every heartbeat: it must say nothing about the key.
+        // A host with another key is refused as forged, not reported as mismatched.
+        var baseline = ConfigSamples.Full().Cluster;
+        var otherKey = baseline with { Heartbeat = baseline.Heartbeat with { Key = new ClusterKey(new byte[32]) } };
+        var keyFile = baseline with { Heartbeat = baseline.Heartbeat with { Key = null, KeyFile = "/etc/opennlb/cluster.key" } };
+
+        Assert.Equal(ConfigFingerprint.Of(baseline), ConfigFingerprint.Of(otherKey));
+        Assert.Equal(ConfigFingerprint.Of(baseline), ConfigFingerprint.Of(keyFile));
+        Assert.Equal(FingerprintEncoding.Encode(baseline), FingerprintEncoding.Encode(otherKey));
     }
 
     private static void Text(List<byte> bytes, string text)

@@ -115,7 +115,7 @@ public sealed class ConfigFuzzTests
         var inner = string.Concat(Enumerable.Repeat("[", ConfigLimits.MaxDepth - 2)) + string.Concat(Enumerable.Repeat("]", ConfigLimits.MaxDepth - 2));
 
         ConfigAssert.Rejects(
-            $"cluster:\n  name: {inner}\n  vips: [192.0.2.100]\n  portRules: []\nhost: {{ priority: 1, interface: eth0, dedicatedIp: 192.0.2.11/24 }}\n",
+            $"cluster:\n  name: {inner}\n  vips: [192.0.2.100]\n{ConfigSamples.KeyLine}  portRules: []\nhost: {{ priority: 1, interface: eth0, dedicatedIp: 192.0.2.11/24 }}\n",
             "cluster.name: expected a string, got a list");
     }
 
@@ -173,7 +173,7 @@ public sealed class ConfigFuzzTests
     public void Parse_ManyPortRules_IsRejectedWithoutQuadraticWork()
     {
         var rules = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"    - {{ name: r{i}, ports: 80 }}\n"));
-        var yaml = $"cluster:\n  name: lab\n  vips: [192.0.2.100]\n  portRules:\n{rules}host: {{ priority: 1, interface: eth0, dedicatedIp: 192.0.2.11/24 }}\n";
+        var yaml = $"cluster:\n  name: lab\n  vips: [192.0.2.100]\n{ConfigSamples.KeyLine}  portRules:\n{rules}host: {{ priority: 1, interface: eth0, dedicatedIp: 192.0.2.11/24 }}\n";
         var clock = Stopwatch.StartNew();
 
         var errors = ConfigLoader.Parse(yaml).Errors;

@@ -6,6 +6,11 @@ namespace OpenNlb.Core.Tests.Configuration;
 
 public sealed class ConfigLoaderTests
 {
+    private const string Key = ConfigSamples.KeyLine;
+    private const string KeyEntry = "key: " + ConfigSamples.KeyBase64;
+    private const string KeyRequired =
+        "cluster.heartbeat.key: a cluster key is required: give key (base64, at least 16 bytes) or keyFile (an absolute path to a file holding it); make one with `head -c 32 /dev/urandom | base64`";
+
     private const string Host = """
         host:
           priority: 1
@@ -28,7 +33,9 @@ public sealed class ConfigLoaderTests
 
         Assert.Equal(OperationMode.Unicast, config.Cluster.Mode);
         Assert.True(config.Cluster.FilterIcmp);
-        Assert.Equal(new HeartbeatConfig { PeriodMs = 100, Tolerance = 5, Port = 2526 }, config.Cluster.Heartbeat);
+        Assert.Equal(new HeartbeatConfig { PeriodMs = 50, Tolerance = 5, Port = 2526, Key = ConfigSamples.Key }, config.Cluster.Heartbeat);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), config.Cluster.Heartbeat.DetectionTime);
+        Assert.Equal(TimeSpan.FromMilliseconds(150), config.Cluster.Heartbeat.Lease);
         var rule = Assert.Single(config.Cluster.PortRules);
         Assert.Equal(new PortRule
         {
@@ -38,6 +45,7 @@ public sealed class ConfigLoaderTests
             Protocol = Protocol.Both,
             Filtering = FilteringMode.Multiple,
             Affinity = Affinity.Single,
+            AffinityTimeoutSeconds = 0,
         }, rule);
         Assert.Equal(HostState.Started, config.Host.InitialState);
         Assert.Empty(config.Host.PortRules);
@@ -84,10 +92,11 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Parse_IPv6Addresses_AreAccepted()
     {
-        var config = ConfigAssert.Accepts("""
+        var config = ConfigAssert.Accepts($$"""
             cluster:
               name: lab6
               vips: [2001:db8::100, "2001:db8::101"]
+              heartbeat: { keyFile: /etc/opennlb/cluster.key }
               portRules:
                 - name: web
                   vip: 2001:db8::101
@@ -101,6 +110,8 @@ public sealed class ConfigLoaderTests
         Assert.Equal([IPAddress.Parse("2001:db8::100"), IPAddress.Parse("2001:db8::101")], config.Cluster.Vips);
         Assert.Equal(IPAddress.Parse("2001:db8::101"), config.Cluster.PortRules[0].Vip);
         Assert.Equal(new IPNetworkAddress(IPAddress.Parse("2001:db8::11"), 64), config.Host.DedicatedIp);
+        Assert.Equal("/etc/opennlb/cluster.key", config.Cluster.Heartbeat.KeyFile);
+        Assert.Null(config.Cluster.Heartbeat.Key);
     }
 
     [Fact]
@@ -111,7 +122,7 @@ public sealed class ConfigLoaderTests
             cluster:
               name: lab
               vips: [192.0.2.100]
-              heartbeat: { periodMs: 100, timeout: 3 }
+              heartbeat: { periodMs: 100, timeout: 3, keyFile: /etc/opennlb/cluster.key }
               portRules:
                 - name: web
                   port: 80
@@ -124,8 +135,8 @@ public sealed class ConfigLoaderTests
             hosts: []
             """,
             "hosts: unknown key; expected one of cluster, host",
-            "cluster.heartbeat.timeout: unknown key; expected one of periodMs, tolerance, port",
-            "cluster.portRules[0].port: unknown key; expected one of name, vip, ports, protocol, filtering, affinity",
+            "cluster.heartbeat.timeout: unknown key; expected one of periodMs, tolerance, port, key, keyFile",
+            "cluster.portRules[0].port: unknown key; expected one of name, vip, ports, protocol, filtering, affinity, affinityTimeoutSeconds",
             "cluster.portRules[0].ports: required key is missing",
             "host.portRules.web.weight: unknown key; expected one of loadWeight, handlingPriority");
     }
@@ -145,13 +156,14 @@ public sealed class ConfigLoaderTests
             "cluster.portRules: required key is missing",
             "host.priority: required key is missing",
             "host.interface: required key is missing",
-            "host.dedicatedIp: required key is missing");
+            "host.dedicatedIp: required key is missing",
+            KeyRequired);
     }
 
     [Fact]
     public void Parse_MissingSections_AreReported()
     {
-        ConfigAssert.Rejects("cluster:\n  name: lab\n  vips: [192.0.2.100]\n  portRules: []\n", "host: required key is missing");
+        ConfigAssert.Rejects("cluster:\n  name: lab\n  vips: [192.0.2.100]\n" + Key + "  portRules: []\n", "host: required key is missing");
         ConfigAssert.Rejects(Host, "cluster: required key is missing");
     }
 
@@ -166,15 +178,21 @@ public sealed class ConfigLoaderTests
     [InlineData("filterIcmp: yes", "cluster.filterIcmp: expected true or false, got 'yes'")]
     [InlineData("filterIcmp: 'true'", "cluster.filterIcmp: expected true or false, got the quoted string 'true'")]
     [InlineData("heartbeat: [100, 5]", "cluster.heartbeat: expected a mapping, got a list")]
-    [InlineData("heartbeat: { periodMs: fast }", "cluster.heartbeat.periodMs: expected an integer, got 'fast'")]
-    [InlineData("heartbeat: { periodMs: 1.5 }", "cluster.heartbeat.periodMs: expected an integer, got '1.5'")]
-    [InlineData("heartbeat: { periodMs: \"100\" }", "cluster.heartbeat.periodMs: expected an integer, got the quoted string '100'")]
-    [InlineData("heartbeat: { tolerance: 99999999999 }", "cluster.heartbeat.tolerance: '99999999999' is too large")]
-    [InlineData("heartbeat: { port: }", "cluster.heartbeat.port: expected an integer, got nothing")]
+    [InlineData("heartbeat: { periodMs: fast, " + KeyEntry + " }", "cluster.heartbeat.periodMs: expected an integer, got 'fast'")]
+    [InlineData("heartbeat: { periodMs: 1.5, " + KeyEntry + " }", "cluster.heartbeat.periodMs: expected an integer, got '1.5'")]
+    [InlineData("heartbeat: { periodMs: \"100\", " + KeyEntry + " }", "cluster.heartbeat.periodMs: expected an integer, got the quoted string '100'")]
+    [InlineData("heartbeat: { tolerance: 99999999999, " + KeyEntry + " }", "cluster.heartbeat.tolerance: '99999999999' is too large")]
+    [InlineData("heartbeat: { port: , " + KeyEntry + " }", "cluster.heartbeat.port: expected an integer, got nothing")]
+    [InlineData("heartbeat: { key: 'c2hvcnQ=' }", "cluster.heartbeat.key: the key decodes to 5 bytes; a cluster key needs at least 16: make one with `head -c 32 /dev/urandom | base64`")]
+    [InlineData("heartbeat: { key: not*base64 }", "cluster.heartbeat.key: the key is not base64; make one with `head -c 32 /dev/urandom | base64`")]
+    [InlineData("heartbeat: { key: [a] }", "cluster.heartbeat.key: expected a base64 cluster key, got a list; make one with `head -c 32 /dev/urandom | base64`")]
+    [InlineData("heartbeat: { key: }", "cluster.heartbeat.key: expected a base64 cluster key, got nothing; make one with `head -c 32 /dev/urandom | base64`")]
+    [InlineData("heartbeat: { keyFile: [a] }", "cluster.heartbeat.keyFile: expected a string, got a list")]
     public void Parse_WrongClusterValue_IsReportedWithPathAndWhatWasExpected(string line, string error)
     {
         var yaml = $"cluster:\n  {line}\n" + (line.StartsWith("name", StringComparison.Ordinal) ? "" : "  name: lab\n")
             + (line.StartsWith("vips", StringComparison.Ordinal) ? "" : "  vips: [192.0.2.100]\n")
+            + (line.StartsWith("heartbeat", StringComparison.Ordinal) ? "" : Key)
             + "  portRules: []\n" + Host;
 
         ConfigAssert.Rejects(yaml, error);
@@ -194,7 +212,7 @@ public sealed class ConfigLoaderTests
     public void Parse_BadVip_IsReportedAsNotAnAddress(string vip)
     {
         ConfigAssert.Rejects(
-            $"cluster:\n  name: lab\n  vips: [192.0.2.100, \"{vip}\"]\n  portRules: []\n{Host}",
+            $"cluster:\n  name: lab\n  vips: [192.0.2.100, \"{vip}\"]\n{Key}  portRules: []\n{Host}",
             $"cluster.vips[1]: '{vip}' is not an IP address");
     }
 
@@ -213,7 +231,7 @@ public sealed class ConfigLoaderTests
     public void Parse_WrongPortRuleValue_IsReported(string line, string error)
     {
         var rule = line.StartsWith("ports", StringComparison.Ordinal) ? line : $"{line}\n      ports: 80";
-        ConfigAssert.Rejects($"cluster:\n  name: lab\n  vips: [192.0.2.100]\n  portRules:\n    - name: web\n      {rule}\n{Host}", error);
+        ConfigAssert.Rejects($"cluster:\n  name: lab\n  vips: [192.0.2.100]\n{Key}  portRules:\n    - name: web\n      {rule}\n{Host}", error);
     }
 
     [Theory]
@@ -235,14 +253,14 @@ public sealed class ConfigLoaderTests
     {
         var key = line[..line.IndexOf(':', StringComparison.Ordinal)];
         var host = string.Join('\n', Host.Split('\n').Where(l => !l.TrimStart().StartsWith(key + ":", StringComparison.Ordinal)));
-        ConfigAssert.Rejects($"cluster:\n  name: lab\n  vips: [192.0.2.100]\n  portRules:\n    - name: web\n      ports: 80\n{host}\n  {line}\n", error);
+        ConfigAssert.Rejects($"cluster:\n  name: lab\n  vips: [192.0.2.100]\n{Key}  portRules:\n    - name: web\n      ports: 80\n{host}\n  {line}\n", error);
     }
 
     [Fact]
     public void Parse_DuplicateKey_IsReportedWithWhereItWasFirstGiven()
     {
         ConfigAssert.Rejects(
-            $"cluster:\n  name: lab\n  vips: [192.0.2.100]\n  name: lab2\n  portRules: []\n{Host}",
+            $"cluster:\n  name: lab\n  vips: [192.0.2.100]\n  name: lab2\n{Key}  portRules: []\n{Host}",
             "cluster.name: duplicate key; first given at line 2, column 3");
     }
 
@@ -250,7 +268,7 @@ public sealed class ConfigLoaderTests
     public void Parse_AffinityOnSingleHostRule_IsReportedEvenWhenItIsTheDefault()
     {
         ConfigAssert.Rejects(
-            $"cluster:\n  name: lab\n  vips: [192.0.2.100]\n  portRules:\n    - name: ssh\n      ports: 22\n      filtering: single\n      affinity: single\n{Host}",
+            $"cluster:\n  name: lab\n  vips: [192.0.2.100]\n{Key}  portRules:\n    - name: ssh\n      ports: 22\n      filtering: single\n      affinity: single\n{Host}",
             "cluster.portRules[0].affinity: affinity applies only to filtering: multiple");
     }
 
@@ -258,7 +276,7 @@ public sealed class ConfigLoaderTests
     public void Parse_WeirdKey_IsShownQuotedAndEscaped()
     {
         ConfigAssert.Rejects(
-            $"cluster:\n  name: lab\n  vips: [192.0.2.100]\n  portRules: []\n  \"port rules\\t\": []\n{Host}",
+            $"cluster:\n  name: lab\n  vips: [192.0.2.100]\n{Key}  portRules: []\n  \"port rules\\t\": []\n{Host}",
             "cluster[\"port rules\\u0009\"]: unknown key; expected one of name, vips, mode, filterIcmp, heartbeat, portRules");
     }
 
@@ -281,7 +299,7 @@ public sealed class ConfigLoaderTests
               name: Lab
               vips: [192.0.2.100, 192.0.2.100, 192.0.2.400]
               mode: unicst
-              heartbeat: { periodMs: 5, tolerance: 5 }
+              heartbeat: { periodMs: 5, tolerance: 2, key: c2hvcnQ= }
               portRules:
                 - name: web
                   ports: 80
@@ -305,10 +323,12 @@ public sealed class ConfigLoaderTests
             """,
             "cluster.vips[2]: '192.0.2.400' is not an IP address",
             "cluster.mode: expected unicast or multicast, got 'unicst'",
+            "cluster.heartbeat.key: the key decodes to 5 bytes; a cluster key needs at least 16: make one with `head -c 32 /dev/urandom | base64`",
             "cluster.portRules[2].affinity: affinity applies only to filtering: multiple",
             "cluster.name: 'Lab' is not a valid cluster name: 1 to 32 of a-z, 0-9 and -",
             "cluster.vips[1]: duplicate of vips[0]",
             "cluster.heartbeat.periodMs: 5 is outside 10..10000",
+            "cluster.heartbeat.tolerance: 2 is outside 3..100",
             "cluster.portRules[2].ports: 80-70 is an empty range",
             "cluster.portRules[3].name: duplicate name 'web' (also portRules[0])",
             "cluster.portRules[1].ports: overlaps portRules[0] (web)",
@@ -330,6 +350,7 @@ public sealed class ConfigLoaderTests
             cluster:
               name: lab
               vips: [192.0.2.100, 192.0.2.1000]
+              heartbeat: { keyFile: /k }
               portRules:
                 - ports: 80
                   vip: 192.0.2.1000

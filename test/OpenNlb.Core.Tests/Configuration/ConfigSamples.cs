@@ -1,19 +1,28 @@
 using System.Net;
 using OpenNlb.Core.Configuration;
+using OpenNlb.Core.Membership;
 
 namespace OpenNlb.Core.Tests.Configuration;
 
 /// <summary>Configurations the tests start from and vary.</summary>
 internal static class ConfigSamples
 {
+    /// <summary>The test cluster key: bytes 0..31, in base64.</summary>
+    public const string KeyBase64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    /// <summary>A heartbeat section holding only the key, which every valid configuration needs.</summary>
+    public const string KeyLine = "  heartbeat: { key: " + KeyBase64 + " }\n";
+
+    public static ClusterKey Key { get; } = ClusterKey.FromBase64(KeyBase64);
+
     /// <summary>Uses every key with a non-default value where one exists.</summary>
-    public const string FullYaml = """
+    public const string FullYaml = $$"""
         cluster:
           name: lab
           vips: [192.0.2.100, 192.0.2.101]
           mode: multicast
           filterIcmp: false
-          heartbeat: { periodMs: 250, tolerance: 4, port: 3000 }
+          heartbeat: { periodMs: 250, tolerance: 4, port: 3000, key: {{KeyBase64}} }
           portRules:
             - name: web
               vip: all
@@ -34,6 +43,7 @@ internal static class ConfigSamples
               vip: 192.0.2.100
               ports: all
               affinity: network
+              affinityTimeoutSeconds: 1200
         host:
           priority: 3
           interface: eth0
@@ -46,10 +56,11 @@ internal static class ConfigSamples
         """;
 
     /// <summary>Only the required keys.</summary>
-    public const string MinimalYaml = """
+    public const string MinimalYaml = $$"""
         cluster:
           name: lab
           vips: [192.0.2.100]
+          heartbeat: { key: {{KeyBase64}} }
           portRules:
             - name: web
               ports: 80
@@ -66,13 +77,13 @@ internal static class ConfigSamples
             Vips = [IPAddress.Parse("192.0.2.100"), IPAddress.Parse("192.0.2.101")],
             Mode = OperationMode.Multicast,
             FilterIcmp = false,
-            Heartbeat = new HeartbeatConfig { PeriodMs = 250, Tolerance = 4, Port = 3000 },
+            Heartbeat = new HeartbeatConfig { PeriodMs = 250, Tolerance = 4, Port = 3000, Key = Key },
             PortRules =
             [
                 new PortRule { Name = "web", Vip = null, Ports = new(80, 80), Protocol = Protocol.Tcp, Filtering = FilteringMode.Multiple, Affinity = Affinity.None },
                 new PortRule { Name = "web-101", Vip = IPAddress.Parse("192.0.2.101"), Ports = new(80, 90), Protocol = Protocol.Both, Filtering = FilteringMode.Single },
                 new PortRule { Name = "alt", Ports = new(8000, 8080), Protocol = Protocol.Udp, Filtering = FilteringMode.Disabled },
-                new PortRule { Name = "rest", Vip = IPAddress.Parse("192.0.2.100"), Ports = new(0, 65535), Affinity = Affinity.Network },
+                new PortRule { Name = "rest", Vip = IPAddress.Parse("192.0.2.100"), Ports = new(0, 65535), Affinity = Affinity.Network, AffinityTimeoutSeconds = 1200 },
             ],
         },
         new HostConfig
@@ -95,6 +106,7 @@ internal static class ConfigSamples
         {
             Name = "lab",
             Vips = [IPAddress.Parse("192.0.2.100")],
+            Heartbeat = new HeartbeatConfig { Key = Key },
             PortRules = [Rule("web", 80, 80)],
         },
         new HostConfig

@@ -1,5 +1,6 @@
 using System.Net;
 using OpenNlb.Core.Configuration;
+using OpenNlb.Core.Membership;
 using Xunit;
 
 namespace OpenNlb.Core.Tests.Configuration;
@@ -93,23 +94,86 @@ public sealed class ConfigValidatorTests
     [Theory]
     [InlineData(9, 5, 2526, "cluster.heartbeat.periodMs: 9 is outside 10..10000")]
     [InlineData(10001, 5, 2526, "cluster.heartbeat.periodMs: 10001 is outside 10..10000")]
-    [InlineData(100, 1, 2526, "cluster.heartbeat.tolerance: 1 is outside 2..100")]
-    [InlineData(100, 101, 2526, "cluster.heartbeat.tolerance: 101 is outside 2..100")]
+    [InlineData(100, 2, 2526, "cluster.heartbeat.tolerance: 2 is outside 3..100")]
+    [InlineData(100, 101, 2526, "cluster.heartbeat.tolerance: 101 is outside 3..100")]
     [InlineData(100, 5, 0, "cluster.heartbeat.port: 0 is outside 1..65535")]
     [InlineData(100, 5, 65536, "cluster.heartbeat.port: 65536 is outside 1..65535")]
     public void Heartbeat_OutOfRange_IsAnError(int periodMs, int tolerance, int port, string error)
     {
         AssertErrors(
-            ConfigSamples.WithCluster(c => c with { Heartbeat = new() { PeriodMs = periodMs, Tolerance = tolerance, Port = port } }),
+            ConfigSamples.WithCluster(c => c with { Heartbeat = c.Heartbeat with { PeriodMs = periodMs, Tolerance = tolerance, Port = port } }),
             error);
     }
 
     [Theory]
-    [InlineData(10, 2, 1)]
+    [InlineData(10, 3, 1)]
     [InlineData(10000, 100, 65535)]
     public void Heartbeat_AtTheBounds_IsValid(int periodMs, int tolerance, int port)
     {
-        AssertValid(ConfigSamples.WithCluster(c => c with { Heartbeat = new() { PeriodMs = periodMs, Tolerance = tolerance, Port = port } }));
+        AssertValid(ConfigSamples.WithCluster(c => c with { Heartbeat = c.Heartbeat with { PeriodMs = periodMs, Tolerance = tolerance, Port = port } }));
+    }
+
+    [Fact]
+    public void Heartbeat_Defaults_DetectInA250MsAndLeaseFor150Ms()
+    {
+        var heartbeat = new HeartbeatConfig();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(50), heartbeat.Period);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), heartbeat.DetectionTime);
+        Assert.Equal(TimeSpan.FromMilliseconds(150), heartbeat.Lease);
+    }
+
+    [Theory]
+    [InlineData(10, 3, 10)]
+    [InlineData(100, 4, 200)]
+    [InlineData(10_000, 100, 980_000)]
+    public void Heartbeat_Lease_IsTwoPeriodsShortOfTheDetectionTime(int periodMs, int tolerance, int leaseMs)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(leaseMs), new HeartbeatConfig { PeriodMs = periodMs, Tolerance = tolerance }.Lease);
+    }
+
+    [Fact]
+    public void Key_Missing_IsAnErrorThatSaysHowToMakeOne()
+    {
+        AssertErrors(
+            ConfigSamples.WithCluster(c => c with { Heartbeat = c.Heartbeat with { Key = null } }),
+            "cluster.heartbeat.key: a cluster key is required: give key (base64, at least 16 bytes) or keyFile (an absolute path to a file holding it); make one with `head -c 32 /dev/urandom | base64`");
+    }
+
+    [Fact]
+    public void Key_AndKeyFileBoth_IsAnError()
+    {
+        AssertErrors(
+            ConfigSamples.WithCluster(c => c with { Heartbeat = c.Heartbeat with { KeyFile = "/etc/opennlb/cluster.key" } }),
+            "cluster.heartbeat.keyFile: give either key or keyFile, not both");
+    }
+
+    [Theory]
+    [InlineData("/etc/opennlb/cluster.key")]
+    [InlineData("/k")]
+    public void KeyFile_AbsolutePath_IsValid(string path)
+    {
+        AssertValid(ConfigSamples.WithCluster(c => c with { Heartbeat = c.Heartbeat with { Key = null, KeyFile = path } }));
+    }
+
+    [Theory]
+    [InlineData("", "''")]
+    [InlineData("/", "'/'")]
+    [InlineData("cluster.key", "'cluster.key'")]
+    [InlineData("./cluster.key", "'./cluster.key'")]
+    [InlineData("~/cluster.key", "'~/cluster.key'")]
+    [InlineData("/etc/\0key", "'/etc/\\u0000key'")]
+    public void KeyFile_NotAnAbsolutePath_IsAnError(string path, string shown)
+    {
+        AssertErrors(
+            ConfigSamples.WithCluster(c => c with { Heartbeat = c.Heartbeat with { Key = null, KeyFile = path } }),
+            $"cluster.heartbeat.keyFile: {shown} is not an absolute file path; write it like /etc/opennlb/cluster.key");
+    }
+
+    [Fact]
+    public void Key_ShorterThan16Bytes_CannotBeMade()
+    {
+        Assert.Throws<ArgumentException>(() => new ClusterKey(new byte[ClusterKey.MinLength - 1]));
     }
 
     [Theory]
@@ -255,6 +319,27 @@ public sealed class ConfigValidatorTests
         AssertValid(ConfigSamples.WithRules(ConfigSamples.Rule("web", 80, 80) with { Filtering = filtering }));
     }
 
+    [Theory]
+    [InlineData(Affinity.Single, 1)]
+    [InlineData(Affinity.Network, 86_400)]
+    public void AffinityTimeout_WithAffinity_IsValid(Affinity affinity, int seconds)
+    {
+        AssertValid(ConfigSamples.WithRules(ConfigSamples.Rule("web", 80, 80) with { Affinity = affinity, AffinityTimeoutSeconds = seconds }));
+    }
+
+    [Theory]
+    [InlineData(FilteringMode.Multiple, Affinity.Single, -1, "cluster.portRules[0].affinityTimeoutSeconds: -1 is outside 0..86400")]
+    [InlineData(FilteringMode.Multiple, Affinity.Single, 86_401, "cluster.portRules[0].affinityTimeoutSeconds: 86401 is outside 0..86400")]
+    [InlineData(FilteringMode.Multiple, Affinity.None, 60, "cluster.portRules[0].affinityTimeoutSeconds: affinityTimeoutSeconds applies only to filtering: multiple with affinity single or network")]
+    [InlineData(FilteringMode.Single, Affinity.Single, 60, "cluster.portRules[0].affinityTimeoutSeconds: affinityTimeoutSeconds applies only to filtering: multiple with affinity single or network")]
+    [InlineData(FilteringMode.Disabled, Affinity.Single, 60, "cluster.portRules[0].affinityTimeoutSeconds: affinityTimeoutSeconds applies only to filtering: multiple with affinity single or network")]
+    public void AffinityTimeout_OutOfRangeOrWithoutAffinity_IsAnError(FilteringMode filtering, Affinity affinity, int seconds, string error)
+    {
+        AssertErrors(
+            ConfigSamples.WithRules(ConfigSamples.Rule("web", 80, 80) with { Filtering = filtering, Affinity = affinity, AffinityTimeoutSeconds = seconds }),
+            error);
+    }
+
     [Fact]
     public void PortRules_MoreThanTheLimit_IsAnError()
     {
@@ -378,6 +463,7 @@ public sealed class ConfigValidatorTests
             {
                 Name = "lab6",
                 Vips = [Ip("2001:db8::100")],
+                Heartbeat = new HeartbeatConfig { Key = ConfigSamples.Key },
                 PortRules = [ConfigSamples.Rule("web", 80, 80, vip: "2001:db8::100")],
             },
             new HostConfig { Priority = 1, Interface = "eth0", DedicatedIp = new(Ip("2001:db8::11"), 64) });

@@ -19,7 +19,7 @@ public sealed class ConfigWriterTests
               vips: [192.0.2.100, 192.0.2.101]
               mode: multicast
               filterIcmp: false
-              heartbeat: { periodMs: 250, tolerance: 4, port: 3000 }
+              heartbeat: { periodMs: 250, tolerance: 4, port: 3000, key: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" }
               portRules:
                 - name: web
                   vip: all
@@ -43,6 +43,7 @@ public sealed class ConfigWriterTests
                   protocol: both
                   filtering: multiple
                   affinity: network
+                  affinityTimeoutSeconds: 1200
             host:
               priority: 3
               interface: eth0
@@ -65,6 +66,33 @@ public sealed class ConfigWriterTests
         var parsed = ConfigAssert.Accepts(ConfigWriter.ToYaml(config));
 
         ConfigAssert.Equal(config, parsed);
+    }
+
+    [Fact]
+    public void ToYaml_KeyFile_IsWrittenInsteadOfTheKey()
+    {
+        var config = ConfigSamples.WithCluster(c => c with { Heartbeat = c.Heartbeat with { Key = null, KeyFile = "/etc/opennlb/lab, 1.key" } });
+
+        var yaml = ConfigWriter.ToYaml(config);
+
+        Assert.Contains("  heartbeat: { periodMs: 50, tolerance: 5, port: 2526, keyFile: \"/etc/opennlb/lab, 1.key\" }\n", yaml, StringComparison.Ordinal);
+        ConfigAssert.Equal(config, ConfigAssert.Accepts(yaml));
+    }
+
+    [Fact]
+    public void ToYaml_AffinityTimeout_IsSpelledOutWhereItAppliesOnly()
+    {
+        var config = ConfigSamples.WithRules(
+            ConfigSamples.Rule("sticky", 80, 80) with { AffinityTimeoutSeconds = 0 },
+            ConfigSamples.Rule("perflow", 81, 81) with { Affinity = Affinity.None },
+            ConfigSamples.Rule("net", 82, 82) with { Affinity = Affinity.Network, AffinityTimeoutSeconds = 86_400 });
+
+        var yaml = ConfigWriter.ToYaml(config);
+
+        Assert.Equal(2, Regex.Count(yaml, "affinityTimeoutSeconds"));
+        Assert.Contains("      affinity: single\n      affinityTimeoutSeconds: 0\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("      affinity: network\n      affinityTimeoutSeconds: 86400\n", yaml, StringComparison.Ordinal);
+        ConfigAssert.Equal(config, ConfigAssert.Accepts(yaml));
     }
 
     [Fact]

@@ -19,6 +19,10 @@ public sealed class ExampleFilesTests
         Assert.Equal(priority, config.Host.Priority);
         Assert.Equal(new IPNetworkAddress(IPAddress.Parse(dedicatedIp), 24), config.Host.DedicatedIp);
         Assert.Equal(priority, config.Host.RuleSettings("ssh").HandlingPriority);
+
+        // An example must not publish a key that someone might copy: it names a file.
+        Assert.Null(config.Cluster.Heartbeat.Key);
+        Assert.Equal("/etc/opennlb/cluster.key", config.Cluster.Heartbeat.KeyFile);
         ConfigAssert.Equal(config, ConfigAssert.Accepts(ConfigWriter.ToYaml(config)));
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using OpenNlb.Core.Configuration;
+using OpenNlb.Core.Membership;
 
 namespace OpenNlb.Core.Tests.Configuration;
 
@@ -25,6 +26,7 @@ internal static class RandomConfigs
     {
         var vips = DistinctAddresses(random, random.Next(1, 5), v6: random.Next(4) == 0);
         var rules = Rules(random, vips);
+        var withKeyFile = random.Next(4) == 0;
         var cluster = new ClusterConfig
         {
             Name = random.Next(5) == 0 ? "80" : Text(random, ClusterChars, 1, 32),
@@ -34,8 +36,10 @@ internal static class RandomConfigs
             Heartbeat = new HeartbeatConfig
             {
                 PeriodMs = random.Next(10, 10_001),
-                Tolerance = random.Next(2, 101),
+                Tolerance = random.Next(3, 101),
                 Port = random.Next(1, 65536),
+                Key = withKeyFile ? null : Key(random),
+                KeyFile = withKeyFile ? "/" + Text(random, InterfaceChars + " /", 1, 40) : null,
             },
             PortRules = rules,
         };
@@ -78,6 +82,7 @@ internal static class RandomConfigs
         {
             var first = (i * 8000) + random.Next(0, 4000);
             var filtering = (FilteringMode)random.Next(3);
+            var affinity = filtering == FilteringMode.Multiple ? (Affinity)random.Next(3) : Affinity.Single;
             return new PortRule
             {
                 Name = name,
@@ -85,9 +90,20 @@ internal static class RandomConfigs
                 Ports = count == 1 && random.Next(3) == 0 ? PortRange.All : new PortRange(first, first + random.Next(0, 4000)),
                 Protocol = (Protocol)random.Next(3),
                 Filtering = filtering,
-                Affinity = filtering == FilteringMode.Multiple ? (Affinity)random.Next(3) : Affinity.Single,
+                Affinity = affinity,
+                AffinityTimeoutSeconds = filtering == FilteringMode.Multiple && affinity != Affinity.None && random.Next(2) == 0
+                    ? random.Next(0, PortRule.MaxAffinityTimeoutSeconds + 1)
+                    : 0,
             };
         })];
+    }
+
+    /// <summary>16 to 64 random bytes: base64 of every length remainder, with '+', '/' and '='.</summary>
+    private static ClusterKey Key(Random random)
+    {
+        var bytes = new byte[random.Next(ClusterKey.MinLength, 65)];
+        random.NextBytes(bytes);
+        return new ClusterKey(bytes);
     }
 
     private static IPAddress[] DistinctAddresses(Random random, int count, bool v6)

@@ -63,7 +63,8 @@ public sealed class LabPlanTests
     [Fact]
     public void GeneratedConfig_IsValid_AndCarriesTheLabsRules()
     {
-        var result = ConfigLoader.Parse(NlbdConfigWriter.Write("lab", OperationMode.Multicast, 2));
+        var key = NlbdConfigWriter.NewKey();
+        var result = ConfigLoader.Parse(NlbdConfigWriter.Write("lab", OperationMode.Multicast, 2, key));
 
         Assert.Empty(result.Errors);
         var config = result.Config!;
@@ -72,5 +73,6 @@ public sealed class LabPlanTests
         Assert.Equal(["web", "echo", "sticky", "iperf"], config.Cluster.PortRules.Select(r => r.Name));
         Assert.Equal(2, config.Host.Priority);
         Assert.Equal("192.0.2.12/24", config.Host.DedicatedIp.ToString());
+        Assert.Equal(key, config.Cluster.Heartbeat.Key);
     }
 }

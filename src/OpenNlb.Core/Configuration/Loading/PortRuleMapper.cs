@@ -5,7 +5,7 @@ namespace OpenNlb.Core.Configuration.Loading;
 
 internal static class PortRuleMapper
 {
-    private static readonly string[] Keys = ["name", "vip", "ports", "protocol", "filtering", "affinity"];
+    private static readonly string[] Keys = ["name", "vip", "ports", "protocol", "filtering", "affinity", "affinityTimeoutSeconds"];
     private static readonly PortRule Defaults = new() { Name = "", Ports = PortRange.All };
 
     public static IReadOnlyList<PortRule> MapAll(ConfigNode? node, string path, ErrorSink errors)
@@ -46,6 +46,7 @@ internal static class PortRuleMapper
             Protocol = map.Read("protocol", ScalarReader.Enum(ConfigNames.Protocols), Defaults.Protocol),
             Filtering = map.Read("filtering", ScalarReader.Enum(ConfigNames.Filtering), Defaults.Filtering),
             Affinity = map.Read("affinity", ScalarReader.Enum(ConfigNames.Affinities), Defaults.Affinity),
+            AffinityTimeoutSeconds = map.Read("affinityTimeoutSeconds", ScalarReader.Int, Defaults.AffinityTimeoutSeconds),
         };
 
         // The records cannot tell "affinity: single" from no affinity at all (the default), so the

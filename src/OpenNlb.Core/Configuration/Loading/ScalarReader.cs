@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using OpenNlb.Core.Configuration.Yaml;
+using OpenNlb.Core.Membership;
 
 namespace OpenNlb.Core.Configuration.Loading;
 
@@ -200,6 +201,36 @@ internal static class ScalarReader
         var ok = Int(node, path, errors, out var number);
         value = ok ? number : null;
         return ok;
+    }
+
+    /// <summary>An optional string: a missing key is null.</summary>
+    public static bool OptionalString(ConfigNode node, string path, ErrorSink errors, out string? value)
+    {
+        var ok = String(node, path, errors, out var text);
+        value = ok ? text : null;
+        return ok;
+    }
+
+    /// <summary>
+    /// The cluster key in base64. Errors never show the text: a key that is nearly right is still
+    /// a secret, and error messages end up in logs.
+    /// </summary>
+    public static bool Key(ConfigNode node, string path, ErrorSink errors, out ClusterKey? value)
+    {
+        value = null;
+        if (node is not ScalarNode { IsNull: false } scalar)
+        {
+            errors.Reject(path, $"expected a base64 cluster key, got {node.Describe()}; {ClusterKey.HowToMake}");
+            return false;
+        }
+
+        if (!ClusterKey.TryFromBase64(scalar.Value, out value, out var problem))
+        {
+            errors.Reject(path, $"the key {problem}");
+            return false;
+        }
+
+        return true;
     }
 
     private static bool Scalar(ConfigNode node, string path, ErrorSink errors, string expected, out ScalarNode scalar)

@@ -16,8 +16,11 @@ internal static class ClusterRules
 
         const string Heartbeat = "cluster.heartbeat";
         RangeRule.Check(errors, $"{Heartbeat}.periodMs", cluster.Heartbeat.PeriodMs, 10, 10_000);
-        RangeRule.Check(errors, $"{Heartbeat}.tolerance", cluster.Heartbeat.Tolerance, 2, 100);
+
+        // Three periods at least: the lease is the detection time less two periods, and must be one.
+        RangeRule.Check(errors, $"{Heartbeat}.tolerance", cluster.Heartbeat.Tolerance, 3, 100);
         RangeRule.Check(errors, $"{Heartbeat}.port", cluster.Heartbeat.Port, 1, 65535);
+        KeyRules.Check(cluster.Heartbeat, errors);
     }
 
     private static void CheckVips(IReadOnlyList<IPAddress> vips, ErrorSink errors)

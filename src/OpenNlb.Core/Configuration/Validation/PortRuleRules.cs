@@ -7,6 +7,9 @@ internal static class PortRuleRules
 {
     public const string AffinityOnlyForMultiple = "affinity applies only to filtering: multiple";
 
+    public const string TimeoutOnlyWithAffinity =
+        "affinityTimeoutSeconds applies only to filtering: multiple with affinity single or network";
+
     private const string Path = "cluster.portRules";
 
     public static void Check(ClusterConfig cluster, ErrorSink errors)
@@ -73,6 +76,26 @@ internal static class PortRuleRules
             && rule.Filtering != FilteringMode.Multiple && rule.Affinity != Affinity.Single)
         {
             errors.Add(affinity, AffinityOnlyForMultiple);
+        }
+
+        CheckAffinityTimeout(rule, path, errors);
+    }
+
+    private static void CheckAffinityTimeout(PortRule rule, string path, ErrorSink errors)
+    {
+        var timeout = $"{path}.affinityTimeoutSeconds";
+        if (!errors.IsKnown(timeout))
+        {
+            return;
+        }
+
+        RangeRule.Check(errors, timeout, rule.AffinityTimeoutSeconds, 0, PortRule.MaxAffinityTimeoutSeconds);
+
+        // Without affinity a client's flows land in many buckets, so there is no client to keep.
+        if (rule.AffinityTimeoutSeconds > 0 && errors.IsKnown($"{path}.filtering") && errors.IsKnown($"{path}.affinity")
+            && (rule.Filtering != FilteringMode.Multiple || rule.Affinity == Affinity.None))
+        {
+            errors.Add(timeout, TimeoutOnlyWithAffinity);
         }
     }
 
