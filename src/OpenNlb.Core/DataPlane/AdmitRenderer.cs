@@ -49,7 +49,7 @@ internal static class AdmitRenderer
         {
             if (rules[i].Filtering == FilteringMode.Multiple)
             {
-                FilterRenderer.RenderBucketMap(s, NftNames.AdmitMap(i), OwnershipVerdicts.Admit(spec, i, ownership.Rules[i]));
+                FilterRenderer.RenderBucketMap(s, NftNames.KeptMap(i), OwnershipVerdicts.Kept(spec, i, ownership.Rules[i]));
             }
         }
 
@@ -91,8 +91,12 @@ internal static class AdmitRenderer
             {
                 foreach (var l4 in Transports(rule.Protocol))
                 {
+                    // Kept first; then owned is what the filter map still holds (the bucket may
+                    // have left both since -300); then the bucket is another host's.
+                    var hash = FilterRenderer.Hash(spec, rule, l4);
                     s.AppendLine(Inv($"  chain {NftNames.RuleAdmitChain(i, l4)} {{"));
-                    s.AppendLine(Inv($"    {FilterRenderer.Hash(spec, rule, l4)} vmap @{NftNames.AdmitMap(i)}"));
+                    s.AppendLine(Inv($"    {hash} vmap @{NftNames.KeptMap(i)}"));
+                    s.AppendLine(Inv($"    {hash} @{NftNames.BucketMap(i)} goto {NftNames.OwnChain(i)}"));
                     s.AppendLine("    drop");
                     s.AppendLine("  }");
                 }

@@ -43,8 +43,8 @@ public static class NftNames
     /// <summary>Map bucket -> accept for the buckets of multiple-host rule i this host owns or keeps (-300).</summary>
     public static string BucketMap(int rule) => Name(rule, "buckets");
 
-    /// <summary>Map bucket -> goto own / keep chain for the buckets of multiple-host rule i this host owns or keeps (-150).</summary>
-    public static string AdmitMap(int rule) => Name(rule, "admit");
+    /// <summary>Map bucket -> goto keep chain (or drop) for the buckets of multiple-host rule i this host keeps (-150).</summary>
+    public static string KeptMap(int rule) => Name(rule, "kept");
 
     /// <summary>Chain that hashes multiple-host rule i's traffic of one transport (tcp, udp) into its buckets.</summary>
     public static string RuleChain(int rule, string transport) => Name(rule, transport);

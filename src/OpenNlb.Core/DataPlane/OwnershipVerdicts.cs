@@ -11,29 +11,17 @@ internal static class OwnershipVerdicts
         rule.Buckets.Concat(rule.KeptBuckets).Distinct().ToDictionary(b => b, _ => "accept");
 
     /// <summary>
-    /// -150, multiple-host rule: bucket -> the chain that admits its new flows. Owned buckets are
-    /// listed too, rather than taken as "whatever is not kept": a packet can pass -300 under one
-    /// ruleset generation and reach -150 under the next, and a bucket that went from kept to
-    /// another host's in between must not be taken for owned. Kept buckets of a rule without
-    /// extended affinity are absent: their new flows are dropped.
+    /// -150, multiple-host rule: kept bucket -> the chain that admits its new flows (this host's
+    /// affinity clients), or drop for a rule without extended affinity. Only kept buckets are
+    /// listed: an owned bucket is one still in the filter map (<see cref="Filter"/>) and not kept,
+    /// which -150 looks up again rather than assume, since a packet can pass -300 under one
+    /// ruleset generation and reach -150 under the next. Claims and releases then touch one map
+    /// each, so a claim costs no more than a filter without hand-over.
     /// </summary>
-    public static IReadOnlyDictionary<int, string> Admit(DataPlaneSpec spec, int index, RuleOwnership rule)
+    public static IReadOnlyDictionary<int, string> Kept(DataPlaneSpec spec, int index, RuleOwnership rule)
     {
-        var verdicts = new Dictionary<int, string>();
-        if (spec.HasClientSets(index))
-        {
-            foreach (var b in rule.KeptBuckets)
-            {
-                verdicts[b] = $"goto {NftNames.KeepChain(index)}";
-            }
-        }
-
-        foreach (var b in rule.Buckets)
-        {
-            verdicts[b] = $"goto {NftNames.OwnChain(index)}";
-        }
-
-        return verdicts;
+        var verdict = spec.HasClientSets(index) ? $"goto {NftNames.KeepChain(index)}" : "drop";
+        return rule.KeptBuckets.Except(rule.Buckets).Distinct().ToDictionary(b => b, _ => verdict);
     }
 
     /// <summary>-300, single-host rule: its traffic passes to conntrack while this host handles or keeps it.</summary>

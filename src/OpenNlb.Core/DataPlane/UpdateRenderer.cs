@@ -21,7 +21,7 @@ internal static class UpdateRenderer
             if (rules[i].Filtering == FilteringMode.Multiple)
             {
                 UpdateMap(s, NftNames.BucketMap(i), OwnershipVerdicts.Filter(old), OwnershipVerdicts.Filter(now));
-                UpdateMap(s, NftNames.AdmitMap(i), OwnershipVerdicts.Admit(spec, i, old), OwnershipVerdicts.Admit(spec, i, now));
+                UpdateMap(s, NftNames.KeptMap(i), OwnershipVerdicts.Kept(spec, i, old), OwnershipVerdicts.Kept(spec, i, now));
             }
             else if (rules[i].Filtering == FilteringMode.Single)
             {
@@ -36,8 +36,8 @@ internal static class UpdateRenderer
     }
 
     /// <summary>
-    /// Deletes come first: an element whose verdict changes (owned to kept) is deleted and added
-    /// again in the same transaction, which the kernel applies as one step.
+    /// Deletes come first: an element whose verdict changed would be deleted and added again in
+    /// the same transaction, which the kernel applies as one step.
     /// </summary>
     private static void UpdateMap(StringBuilder s, string map, IReadOnlyDictionary<int, string> old, IReadOnlyDictionary<int, string> now)
     {

@@ -23,10 +23,10 @@ public sealed class AdmissionRenderTests
         Assert.All(text.Maps["rule0_buckets"].Values, v => Assert.Equal("accept", v));
         Assert.Equal(["1", "2", "7"], text.Maps["rule1_buckets"].Keys);
 
-        // -150: web has no affinity, so its kept buckets take no new flow (absent: the chain drops);
-        // dns keeps its network-affinity clients for 60 s.
-        Assert.Equal(new Dictionary<string, string> { ["1"] = "goto rule0_own", ["2"] = "goto rule0_own", ["3"] = "goto rule0_own" }, text.Maps["rule0_admit"]);
-        Assert.Equal(new Dictionary<string, string> { ["1"] = "goto rule1_own", ["2"] = "goto rule1_own", ["7"] = "goto rule1_keep" }, text.Maps["rule1_admit"]);
+        // -150: web has no affinity, so its kept buckets take no new flow; dns keeps its
+        // network-affinity clients for 60 s. Owned buckets are the filter map's others.
+        Assert.Equal(new Dictionary<string, string> { ["4"] = "drop", ["5"] = "drop" }, text.Maps["rule0_kept"]);
+        Assert.Equal(new Dictionary<string, string> { ["7"] = "goto rule1_keep" }, text.Maps["rule1_kept"]);
 
         // A kept single-host rule and kept uncovered traffic: existing flows pass, new ones do not.
         Assert.Equal("accept", text.Chains["rule2_single"]);
@@ -54,8 +54,20 @@ public sealed class AdmissionRenderTests
             Chain(full, "admit"));
         var unfiltered = Mixed() with { Cluster = Mixed().Cluster with { FilterIcmp = false } };
         Assert.Equal("meta l4proto icmp accept", Chain(RulesetRenderer.RenderFull(unfiltered, Sample), "admit")[^2]);
-        Assert.Equal(["jhash ip saddr & 255.255.255.0 mod 64 seed 0x00000001 vmap @rule1_admit", "drop"], Chain(full, "rule1_udp_admit"));
-        Assert.Equal(["jhash ip saddr . tcp sport mod 64 seed 0x00000001 vmap @rule0_admit", "drop"], Chain(full, "rule0_tcp_admit"));
+        Assert.Equal(
+            [
+                "jhash ip saddr & 255.255.255.0 mod 64 seed 0x00000001 vmap @rule1_kept",
+                "jhash ip saddr & 255.255.255.0 mod 64 seed 0x00000001 @rule1_buckets goto rule1_own",
+                "drop",
+            ],
+            Chain(full, "rule1_udp_admit"));
+        Assert.Equal(
+            [
+                "jhash ip saddr . tcp sport mod 64 seed 0x00000001 vmap @rule0_kept",
+                "jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_buckets goto rule0_own",
+                "drop",
+            ],
+            Chain(full, "rule0_tcp_admit"));
     }
 
     [Fact]

@@ -49,8 +49,6 @@ public sealed class RulesetRendererTests
             """
             delete element ip opennlb rule0_buckets { 1 }
             add element ip opennlb rule0_buckets { 4 : accept }
-            delete element ip opennlb rule0_admit { 1 }
-            add element ip opennlb rule0_admit { 4 : goto rule0_own }
 
             """,
             RulesetRenderer.RenderUpdate(spec, before, after).ReplaceLineEndings("\n"));

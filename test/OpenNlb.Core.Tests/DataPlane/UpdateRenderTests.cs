@@ -15,13 +15,7 @@ public sealed class UpdateRenderTests
     {
         var update = RulesetRenderer.RenderUpdate(Mixed(), Dns([1, 2], []), Dns([1], [2]));
 
-        Assert.Equal(
-            """
-            delete element ip opennlb rule1_admit { 2 }
-            add element ip opennlb rule1_admit { 2 : goto rule1_keep }
-
-            """,
-            update.ReplaceLineEndings("\n"));
+        Assert.Equal("add element ip opennlb rule1_kept { 2 : goto rule1_keep }\n", update.ReplaceLineEndings("\n"));
     }
 
     [Fact]
@@ -32,20 +26,20 @@ public sealed class UpdateRenderTests
         Assert.Equal(
             """
             delete element ip opennlb rule1_buckets { 2 }
-            delete element ip opennlb rule1_admit { 2 }
+            delete element ip opennlb rule1_kept { 2 }
 
             """,
             update.ReplaceLineEndings("\n"));
     }
 
     [Fact]
-    public void OwnedToKept_WithoutExtendedAffinity_OnlyLeavesTheAdmitMap()
+    public void OwnedToKept_WithoutExtendedAffinity_DropsItsNewFlows()
     {
         var from = new Ownership([Multiple([1, 2], []), RuleOwnership.None, RuleOwnership.None, RuleOwnership.None], false);
         var to = new Ownership([Multiple([1], [2]), RuleOwnership.None, RuleOwnership.None, RuleOwnership.None], false);
 
         Assert.Equal(
-            "delete element ip opennlb rule0_admit { 2 }\n",
+            "add element ip opennlb rule0_kept { 2 : drop }\n",
             RulesetRenderer.RenderUpdate(Mixed(), from, to).ReplaceLineEndings("\n"));
     }
 
@@ -57,8 +51,7 @@ public sealed class UpdateRenderTests
         Assert.Equal(
             """
             add element ip opennlb rule1_buckets { 3 : accept }
-            delete element ip opennlb rule1_admit { 2 }
-            add element ip opennlb rule1_admit { 2 : goto rule1_own, 3 : goto rule1_own }
+            delete element ip opennlb rule1_kept { 2 }
 
             """,
             update.ReplaceLineEndings("\n"));
