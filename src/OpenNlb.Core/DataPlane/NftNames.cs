@@ -7,11 +7,8 @@ public static class NftNames
 {
     public const string Table = DataPlaneSpec.TableName;
 
-    /// <summary>Chain whose only rule is this host's verdict for traffic no port rule covers.</summary>
+    /// <summary>Chain whose only rule is this host's -300 verdict for traffic no port rule covers.</summary>
     public const string Uncovered = "uncovered";
-
-    /// <summary>Map bucket -> accept for the buckets this host owns in multiple-host rule i.</summary>
-    public static string BucketMap(int rule) => string.Create(CultureInfo.InvariantCulture, $"rule{rule}_buckets");
 
     /// <summary>Verdict map (protocol . port) -> the port rule's chain, for rules that apply to every VIP.</summary>
     public const string DispatchAll = "dispatch_all";
@@ -19,9 +16,59 @@ public static class NftNames
     /// <summary>Verdict map (VIP . protocol . port) -> the port rule's chain, for rules of one VIP.</summary>
     public const string DispatchVip = "dispatch_vip";
 
-    /// <summary>Chain that hashes multiple-host rule i's traffic of one transport (tcp, udp) into its buckets.</summary>
-    public static string RuleChain(int rule, string transport) => string.Create(CultureInfo.InvariantCulture, $"rule{rule}_{transport}");
+    /// <summary>The -150 base chain: confirmed TCP passes at once, the rest of the VIP's traffic goes to <see cref="Admit"/>.</summary>
+    public const string Conntrack = "conntrack";
 
-    /// <summary>Chain whose only rule is this host's verdict for single-host rule i.</summary>
-    public static string SingleChain(int rule) => string.Create(CultureInfo.InvariantCulture, $"rule{rule}_single");
+    /// <summary>Chain that applies the lease and sends flows conntrack has not confirmed to their rule's admission.</summary>
+    public const string Admit = "admit";
+
+    /// <summary>Like <see cref="DispatchAll"/>, to the admission chains.</summary>
+    public const string AdmitAll = "admit_all";
+
+    /// <summary>Like <see cref="DispatchVip"/>, to the admission chains.</summary>
+    public const string AdmitVip = "admit_vip";
+
+    /// <summary>Set holding one element ("ip") while nlbd's lease runs.</summary>
+    public const string Lease = "lease";
+
+    /// <summary>Set of UDP flows (client . client port . VIP . VIP port) another host keeps.</summary>
+    public const string ForeignFlows = "foreign_flows";
+
+    /// <summary>Chain that admits a new flow of uncovered traffic (the default host's).</summary>
+    public const string UncoveredAdmit = "uncovered_admit";
+
+    /// <summary>Chain that admits a new flow of uncovered traffic in the default host.</summary>
+    public const string UncoveredOwn = "uncovered_own";
+
+    /// <summary>Map bucket -> accept for the buckets of multiple-host rule i this host owns or keeps (-300).</summary>
+    public static string BucketMap(int rule) => Name(rule, "buckets");
+
+    /// <summary>Map bucket -> goto keep chain (or drop) for the buckets of multiple-host rule i this host keeps (-150).</summary>
+    public static string KeptMap(int rule) => Name(rule, "kept");
+
+    /// <summary>Chain that hashes multiple-host rule i's traffic of one transport (tcp, udp) into its buckets.</summary>
+    public static string RuleChain(int rule, string transport) => Name(rule, transport);
+
+    /// <summary>Chain that hashes a flow of rule i that conntrack has not confirmed, to admit it (-150).</summary>
+    public static string RuleAdmitChain(int rule, string transport) => Name(rule, $"{transport}_admit");
+
+    /// <summary>Chain whose only rule is this host's -300 verdict for single-host rule i.</summary>
+    public static string SingleChain(int rule) => Name(rule, "single");
+
+    /// <summary>Chain whose only rule is this host's -150 admission of a new flow of single-host rule i.</summary>
+    public static string SingleAdmitChain(int rule) => Name(rule, "single_admit");
+
+    /// <summary>Chain that admits a new flow of rule i where this host owns it.</summary>
+    public static string OwnChain(int rule) => Name(rule, "own");
+
+    /// <summary>Chain that admits a new flow of rule i in a kept bucket: only from this host's affinity clients.</summary>
+    public static string KeepChain(int rule) => Name(rule, "keep");
+
+    /// <summary>This host's extended-affinity clients of rule i (client, or client /24 for network affinity).</summary>
+    public static string Clients(int rule) => Name(rule, "clients");
+
+    /// <summary>Rule i's extended-affinity clients that another host keeps.</summary>
+    public static string ForeignClients(int rule) => Name(rule, "foreign_clients");
+
+    private static string Name(int rule, string what) => string.Create(CultureInfo.InvariantCulture, $"rule{rule}_{what}");
 }

@@ -13,6 +13,9 @@ internal static partial class Interop
 
         internal const uint NFT_CTX_DEFAULT = 0;
 
+        /// <summary>enum nft_output_flags: list commands print libnftables' JSON schema (nft -j).</summary>
+        internal const uint NFT_CTX_OUTPUT_JSON = 1 << 4;
+
         [LibraryImport(Library)]
         internal static partial NftContextHandle nft_ctx_new(uint flags);
 
@@ -30,6 +33,12 @@ internal static partial class Interop
 
         [LibraryImport(Library)]
         internal static partial IntPtr nft_ctx_get_error_buffer(NftContextHandle ctx);
+
+        [LibraryImport(Library)]
+        internal static partial uint nft_ctx_output_get_flags(NftContextHandle ctx);
+
+        [LibraryImport(Library)]
+        internal static partial void nft_ctx_output_set_flags(NftContextHandle ctx, uint flags);
 
         [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int nft_run_cmd_from_buffer(NftContextHandle ctx, string buffer);

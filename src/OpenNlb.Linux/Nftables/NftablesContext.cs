@@ -30,17 +30,40 @@ public sealed class NftablesContext : IDisposable
     {
         lock (_gate)
         {
-            var rc = Interop.Nftables.nft_run_cmd_from_buffer(_ctx, script);
-            var output = Marshal.PtrToStringUTF8(Interop.Nftables.nft_ctx_get_output_buffer(_ctx)) ?? string.Empty;
-            var error = Marshal.PtrToStringUTF8(Interop.Nftables.nft_ctx_get_error_buffer(_ctx)) ?? string.Empty;
-            if (rc != 0)
-            {
-                throw new NftablesException($"nftables rejected the transaction (nothing was applied): {error.Trim()}");
-            }
+            return RunLocked(script);
+        }
+    }
 
-            return output;
+    /// <summary>Runs a list command and returns its output in libnftables' JSON schema, as `nft -j` prints it.</summary>
+    public string RunJson(string command)
+    {
+        lock (_gate)
+        {
+            var flags = Interop.Nftables.nft_ctx_output_get_flags(_ctx);
+            Interop.Nftables.nft_ctx_output_set_flags(_ctx, flags | Interop.Nftables.NFT_CTX_OUTPUT_JSON);
+            try
+            {
+                return RunLocked(command);
+            }
+            finally
+            {
+                Interop.Nftables.nft_ctx_output_set_flags(_ctx, flags);
+            }
         }
     }
 
     public void Dispose() => _ctx.Dispose();
+
+    private string RunLocked(string script)
+    {
+        var rc = Interop.Nftables.nft_run_cmd_from_buffer(_ctx, script);
+        var output = Marshal.PtrToStringUTF8(Interop.Nftables.nft_ctx_get_output_buffer(_ctx)) ?? string.Empty;
+        var error = Marshal.PtrToStringUTF8(Interop.Nftables.nft_ctx_get_error_buffer(_ctx)) ?? string.Empty;
+        if (rc != 0)
+        {
+            throw new NftablesException($"nftables rejected the transaction (nothing was applied): {error.Trim()}");
+        }
+
+        return output;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using OpenNlb.Core.Configuration;
+using OpenNlb.Core.Convergence;
 using OpenNlb.Core.DataPlane;
 using OpenNlb.EndToEnd.Tests.Support;
 using Xunit;
@@ -27,6 +28,37 @@ public sealed class RulesetKernelTests
 
     private static Ownership Owning(IReadOnlyList<int> buckets, bool single, bool isDefault) =>
         new([new RuleOwnership(buckets, false), new RuleOwnership(buckets, false), new RuleOwnership([], single), RuleOwnership.None], isDefault);
+
+    [Fact]
+    public async Task HandoverObjects_KeptBucketsLeaseAndForeignEntries_AreAcceptedByTheKernel()
+    {
+        Requires.RootAndTools("nft");
+        await using var ns = await TestNamespace.CreateAsync("td");
+        var spec = new DataPlaneSpec(Cluster(OperationMode.Unicast), HostPriority: 2, Interface: "eth0", BucketCount: Buckets, HashSeed: 7)
+        {
+            Lease = TimeSpan.FromSeconds(30),
+            AffinityTimeouts = [TimeSpan.Zero, TimeSpan.FromMinutes(2)],
+        };
+        Ownership Kept(int[] owned, int[] kept) =>
+            new([new RuleOwnership(owned, false, kept), new RuleOwnership(owned, false, kept), new RuleOwnership([], false, KeepsSingle: true), RuleOwnership.None], false, KeepsDefault: true);
+
+        var first = Kept([1, 2, 3], [4]);
+        var second = Kept([1], [2, 3]);
+        await ns.NftAsync(RulesetRenderer.RenderFull(spec, first));
+        await ns.NftAsync(RulesetRenderer.RenderUpdate(spec, first, second));
+        await ns.NftAsync(RulesetRenderer.RenderLeaseRenewal(spec));
+        var client = IPAddress.Parse("198.51.100.7");
+        await ns.NftAsync(RulesetRenderer.RenderForeign(
+            spec, [new HandoverFlow(1, client, 40000, IPAddress.Parse("192.0.2.101"), 53)], [new HandoverClient(1, client)]));
+
+        var listed = await ns.ExecCheckedAsync("nft", "list", "table", "ip", NftNames.Table);
+        Assert.Matches(@"map rule1_kept \{[^}]*elements = \{ 2 : goto rule1_keep, 3 : goto rule1_keep \}", listed);
+        Assert.Matches(@"map rule0_kept \{[^}]*elements = \{ 2 : drop, 3 : drop \}", listed);
+        Assert.Matches(@"set rule1_foreign_clients \{[^}]*elements = \{ 198\.51\.100\.0 ", listed);
+        Assert.Matches(@"set foreign_flows \{[^}]*elements = \{ 198\.51\.100\.7 \. 40000 \. 192\.0\.2\.101 \. 53 ", listed);
+        Assert.Matches(@"set lease \{[^}]*elements = \{ ip timeout 30s ", listed);
+        Assert.Contains("ip saddr & 255.255.255.0 == @rule1_clients update @rule1_clients { ip saddr & 255.255.255.0 timeout 2m } accept", listed, StringComparison.Ordinal);
+    }
 
     [Theory]
     [InlineData(OperationMode.Unicast)]

@@ -1,0 +1,38 @@
+namespace OpenNlb.Core.DataPlane;
+
+/// <summary>
+/// What an ownership means for each object of the ruleset, in one place for the full ruleset and
+/// for the updates, so that an update always leads to what a full render would have written.
+/// </summary>
+internal static class OwnershipVerdicts
+{
+    /// <summary>-300, multiple-host rule: bucket -> accept for every bucket owned or kept; the rest is dropped before conntrack.</summary>
+    public static IReadOnlyDictionary<int, string> Filter(RuleOwnership rule) =>
+        rule.Buckets.Concat(rule.KeptBuckets).Distinct().ToDictionary(b => b, _ => "accept");
+
+    /// <summary>
+    /// -150, multiple-host rule: kept bucket -> the chain that admits its new flows (this host's
+    /// affinity clients), or drop for a rule without extended affinity. Only kept buckets are
+    /// listed: an owned bucket is one still in the filter map (<see cref="Filter"/>) and not kept,
+    /// which -150 looks up again rather than assume, since a packet can pass -300 under one
+    /// ruleset generation and reach -150 under the next. Claims and releases then touch one map
+    /// each, so a claim costs no more than a filter without hand-over.
+    /// </summary>
+    public static IReadOnlyDictionary<int, string> Kept(DataPlaneSpec spec, int index, RuleOwnership rule)
+    {
+        var verdict = spec.HasClientSets(index) ? $"goto {NftNames.KeepChain(index)}" : "drop";
+        return rule.KeptBuckets.Except(rule.Buckets).Distinct().ToDictionary(b => b, _ => verdict);
+    }
+
+    /// <summary>-300, single-host rule: its traffic passes to conntrack while this host handles or keeps it.</summary>
+    public static string SingleFilter(RuleOwnership rule) => NftText.Verdict(rule.HandlesSingle || rule.KeepsSingle);
+
+    /// <summary>-150, single-host rule: new flows only where this host handles it (no affinity: a kept rule takes none).</summary>
+    public static string SingleAdmit(int index, RuleOwnership rule) =>
+        rule.HandlesSingle ? $"goto {NftNames.OwnChain(index)}" : "drop";
+
+    public static string UncoveredFilter(Ownership ownership) => NftText.Verdict(ownership.IsDefaultHost || ownership.KeepsDefault);
+
+    public static string UncoveredAdmit(Ownership ownership) =>
+        ownership.IsDefaultHost ? $"goto {NftNames.UncoveredOwn}" : "drop";
+}
