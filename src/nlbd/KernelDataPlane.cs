@@ -13,6 +13,9 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
 {
     private readonly NftablesContext _nft = new();
 
+    // Its own context: the lease may be renewed from the heartbeat thread while the loop applies a map.
+    private readonly NftablesContext _lease = new();
+
     public Ownership? Current { get; private set; }
 
     public void Install(Ownership ownership)
@@ -21,7 +24,10 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
         Current = ownership;
     }
 
-    /// <summary>Foreign entries and the new ownership in one transaction: entries first, so a bucket is never claimed before what it must leave alone is known.</summary>
+    /// <summary>
+    /// Foreign entries, then the new ownership in steps that are each safe on their own
+    /// (<see cref="OwnershipSteps"/>). If a step fails, <see cref="Current"/> is where the kernel is.
+    /// </summary>
     public void Apply(Ownership next, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients)
     {
         if (Current is null)
@@ -30,17 +36,34 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
             return;
         }
 
-        var script = RulesetRenderer.RenderUpdate(spec, Current, next);
-        if (script.Length > 0)
+        // Foreign entries first, so that a bucket is never claimed before what it must leave alone is known.
+        var foreign = RulesetRenderer.RenderForeign(spec, flows, clients);
+        if (foreign.Length > 0)
         {
-            _nft.Run(script);
+            _nft.Run(foreign);
+        }
+
+        foreach (var step in OwnershipSteps.Between(Current, next))
+        {
+            var script = RulesetRenderer.RenderUpdate(spec, Current, step);
+            if (script.Length > 0)
+            {
+                _nft.Run(script);
+            }
+
+            Current = step;
         }
 
         Current = next;
     }
 
+    /// <summary>Renews the kernel's lease on accepting new flows (docs/convergence.md, "The lease").</summary>
     public void RenewLease()
     {
+        if (Current is not null)
+        {
+            _lease.Run(RulesetRenderer.RenderLeaseRenewal(spec));
+        }
     }
 
     public void Remove()
@@ -49,5 +72,9 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
         Current = null;
     }
 
-    public void Dispose() => _nft.Dispose();
+    public void Dispose()
+    {
+        _nft.Dispose();
+        _lease.Dispose();
+    }
 }

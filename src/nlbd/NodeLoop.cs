@@ -31,7 +31,10 @@ internal sealed partial class NodeLoop(
         new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     private readonly long _startTimestamp = time.GetTimestamp();
+    private readonly Lock _sendLock = new();
     private ulong _sequence;
+    private Heartbeat? _lastHeartbeat;
+    private HeartbeatWatchdog? _watchdog;
     private bool _kernelBehind;
     private ulong? _collecting;
     private bool _scanning;
@@ -74,6 +77,9 @@ internal sealed partial class NodeLoop(
     public async Task RunAsync(CancellationToken ct)
     {
         var receiver = ReceiveLoopAsync(ct);
+        using var watchdog = new HeartbeatWatchdog(config.Cluster.Heartbeat.PeriodMs, () => NowMs, ResendLast);
+        _watchdog = watchdog;
+        watchdog.Start();
         try
         {
             while (!ct.IsCancellationRequested)
@@ -107,6 +113,8 @@ internal sealed partial class NodeLoop(
         }
 
         _events.Writer.TryComplete();
+        _watchdog = null;
+        watchdog.Dispose();
         await LeaveAsync();
         await receiver.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
@@ -122,14 +130,24 @@ internal sealed partial class NodeLoop(
             // lease lapses and the others take over after the detection time.
             if (!_kernelBehind && RenewLease())
             {
-                Send(wire.Encode(node.MakeHeartbeat(++_sequence, now)));
+                lock (_sendLock)
+                {
+                    _lastHeartbeat = node.MakeHeartbeat(++_sequence, now);
+                    Send(wire.Encode(_lastHeartbeat));
+                }
+
+                _watchdog?.LoopSent(now);
                 counters.Add("heartbeats_sent");
             }
         }
 
         foreach (var chunk in node.HandoverDue(now))
         {
-            Send(wire.Encode(chunk with { Sequence = ++_sequence }));
+            lock (_sendLock)
+            {
+                Send(wire.Encode(chunk with { Sequence = ++_sequence }));
+            }
+
             counters.Add("handover_chunks_sent");
         }
 
@@ -286,6 +304,24 @@ internal sealed partial class NodeLoop(
         }
     }
 
+    /// <summary>The watchdog's re-send of the last heartbeat; only while the kernel is where that heartbeat says.</summary>
+    private bool ResendLast()
+    {
+        lock (_sendLock)
+        {
+            if (_lastHeartbeat is null || Volatile.Read(ref _kernelBehind) || !RenewLease())
+            {
+                return false;
+            }
+
+            _lastHeartbeat = _lastHeartbeat with { Sequence = ++_sequence };
+            Send(wire.Encode(_lastHeartbeat));
+        }
+
+        counters.Add("heartbeats_sent_by_watchdog");
+        return true;
+    }
+
     /// <summary>On SIGTERM: a clean stop. Heartbeats say so, so the others take the buckets at once.</summary>
     private async Task LeaveAsync()
     {
@@ -294,7 +330,11 @@ internal sealed partial class NodeLoop(
         ApplyKernel();
         for (var i = 0; i < 3; i++)
         {
-            Send(wire.Encode(node.MakeHeartbeat(++_sequence, NowMs)));
+            lock (_sendLock)
+            {
+                Send(wire.Encode(node.MakeHeartbeat(++_sequence, NowMs)));
+            }
+
             await Task.Delay(5);
         }
     }

@@ -128,7 +128,12 @@ internal static class Program
         var host = config.Host;
         Log.Starting(log, host.Priority, cluster.Name, host.Interface, cluster.Mode.ToString().ToLowerInvariant(), cluster.PortRules.Count, cluster.Heartbeat.PeriodMs, cluster.Heartbeat.Tolerance);
 
-        var spec = new DataPlaneSpec(cluster, host.Priority, host.Interface, BucketAllocator.BucketCount, HashSeed.ForCluster(cluster.Name));
+        var spec = new DataPlaneSpec(cluster, host.Priority, host.Interface, BucketAllocator.BucketCount, HashSeed.ForCluster(cluster.Name))
+        {
+            Lease = cluster.Heartbeat.Lease,
+            ForeignFlowTimeout = ForeignFlowTimeout(),
+            AffinityTimeouts = cluster.PortRules.Select(r => TimeSpan.FromSeconds(r.AffinityTimeoutSeconds)).ToList(),
+        };
         var self = new LocalIdentity(ClusterIdOf(cluster.Name), ConfigFingerprint.Of(cluster), host.Priority, Incarnation(), cluster.PortRules.Count);
         var iface = new ClusterInterface(host.Interface, cluster, options.RuntimeDirectory);
         var status = new StatusFile(options.StateFile);
@@ -138,15 +143,19 @@ internal static class Program
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var kernel = new KernelDataPlane(spec);
         var time = TimeProvider.System;
-        var settings = new NodeSettings(cluster, self, HostRules.Of(config), InitialState(host.InitialState));
-        var node = new ConvergenceNode(settings, 0);
         var inventory = new FlowInventory(spec);
         try
         {
             // The others served this host's UDP flows while it was away; answering them again from
             // old conntrack entries would make two hosts answer one flow. TCP entries stay: the
-            // others drop, and never reset, packets of connections they do not have.
+            // others drop, and never reset, packets of connections they do not have; this host
+            // keeps serving them from the buckets they are in.
             await inventory.ForgetUdpAsync(stop.Token);
+            var settings = new NodeSettings(cluster, self, HostRules.Of(config), InitialState(host.InitialState))
+            {
+                InitialKept = await inventory.KeptUsageAsync(Ownership.Nothing(cluster.PortRules.Count)),
+            };
+            var node = new ConvergenceNode(settings, 0);
 
             // The filter goes in before the VIP, keeping every existing flow and accepting no new
             // one, so that nothing is accepted by a host that has not yet agreed on its share.
@@ -191,6 +200,24 @@ internal static class Program
         {
             context.Cancel = true;
             stop.Cancel();
+        }
+    }
+
+    /// <summary>
+    /// A foreign UDP flow must outlive the old owner's conntrack entry for it, or the new owner
+    /// would take the flow back while the old one still answers it: the kernel's UDP stream
+    /// timeout plus a margin.
+    /// </summary>
+    private static TimeSpan ForeignFlowTimeout()
+    {
+        try
+        {
+            var seconds = int.Parse(File.ReadAllText("/proc/sys/net/netfilter/nf_conntrack_udp_timeout_stream").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(seconds + 5);
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return TimeSpan.FromSeconds(185);
         }
     }
 

@@ -37,7 +37,7 @@ public sealed partial class ConvergenceNode
             Adopt(best);
         }
 
-        if (Coordinator(participants) == _me)
+        if (Coordinator(participants, nowMs) == _me)
         {
             var desired = Desired(participants);
             if (!SameMembers(desired, _adopted.Members) && nowMs - _lastIssueMs >= _settings.PeriodMs)
@@ -104,9 +104,29 @@ public sealed partial class ConvergenceNode
         ? Share.Nothing(_rules.Length)
         : Share.Of(_map, _me, _rules, _state == MemberState.Started);
 
-    /// <summary>The coordinator proposes; the live participant with the best (lowest) priority.</summary>
-    private int Coordinator(Dictionary<int, PeerRecord> participants) =>
-        participants.Keys.Append(_me).Min();
+    /// <summary>
+    /// The coordinator proposes: the live participant with the best (lowest) priority, or a better
+    /// host that is still listening after its start. Deferring to the latter is what keeps hosts
+    /// started together from each claiming the whole cluster: each hears the others only as
+    /// listeners, and without it each would find itself alone and coordinator. The deference
+    /// lasts two detection times from the first heartbeat heard, long enough for any listener to
+    /// finish, not forever (a host kept out for a reason this one cannot see never finishes).
+    /// </summary>
+    private int Coordinator(Dictionary<int, PeerRecord> participants, long nowMs)
+    {
+        var best = participants.Keys.Append(_me).Min();
+        foreach (var (priority, records) in _peers)
+        {
+            if (priority < best && priority != _me && records.Any(r =>
+                r.IsLive(nowMs, _settings.DetectionMs) && r.Excluded is null && !r.SaysParticipant
+                && r.Latest.State == MemberState.Started && nowMs - r.FirstHeardMs < 2 * _settings.DetectionMs))
+            {
+                best = priority;
+            }
+        }
+
+        return best;
+    }
 
     /// <summary>The map input the coordinator wants: started participants with their current settings.</summary>
     private Member[] Desired(Dictionary<int, PeerRecord> participants)

@@ -49,7 +49,7 @@ public sealed partial class ConvergenceNode
         _me = settings.Self.Priority;
         _rules = settings.Rules.ToArray();
         _state = settings.InitialState;
-        _share = new LocalShare(settings.Cluster.PortRules, settings.BucketCount, settings.Restarted);
+        _share = new LocalShare(settings.Cluster.PortRules, settings.BucketCount, settings.Restarted, settings.InitialKept);
 
         // A starting host listens for one detection time before it takes part, so that it learns
         // the epoch the cluster is at instead of proposing over it.
@@ -174,7 +174,7 @@ public sealed partial class ConvergenceNode
 
         var wasLive = records.Any(r => r.IsLive(nowMs, _settings.DetectionMs) && r.SaysParticipant);
         var excluded = Mismatch(hb);
-        var record = new PeerRecord(hb, nowMs, excluded);
+        var record = new PeerRecord(hb, nowMs, excluded, same >= 0 ? records[same].FirstHeardMs : nowMs);
         if (same >= 0)
         {
             records[same] = record;

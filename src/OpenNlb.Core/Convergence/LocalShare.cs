@@ -21,7 +21,7 @@ internal sealed class LocalShare
     private bool _keptDefault;
     private Ownership? _snapshot;
 
-    public LocalShare(IReadOnlyList<PortRule> rules, int bucketCount, bool keepEverything)
+    public LocalShare(IReadOnlyList<PortRule> rules, int bucketCount, bool keepEverything, KeptUsage? onlyThese = null)
     {
         _rules = rules;
         _owned = rules.Select(r => new bool[r.Filtering == FilteringMode.Multiple ? bucketCount : 0]).ToArray();
@@ -29,6 +29,10 @@ internal sealed class LocalShare
         _ownedSingle = new bool[rules.Count];
         _keptSingle = rules.Select(r => keepEverything && r.Filtering == FilteringMode.Single).ToArray();
         _keptDefault = keepEverything;
+        if (keepEverything && onlyThese is not null)
+        {
+            Retain(onlyThese);
+        }
     }
 
     /// <summary>Owned buckets outside the share become kept. Always safe: it only narrows new flows.</summary>

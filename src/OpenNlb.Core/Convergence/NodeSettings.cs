@@ -25,4 +25,10 @@ public sealed record NodeSettings(
     public long DetectionMs => (long)Cluster.Heartbeat.DetectionTime.TotalMilliseconds;
 
     public int BucketCount { get; init; } = BucketAllocator.BucketCount;
+
+    /// <summary>
+    /// With <see cref="Restarted"/>: the buckets that actually have flows, as nlbd found them
+    /// before installing anything; only those start as kept. Null: every bucket does.
+    /// </summary>
+    public KeptUsage? InitialKept { get; init; }
 }

@@ -6,7 +6,7 @@ namespace OpenNlb.Core.Convergence;
 /// The latest word from one incarnation of another host. Two incarnations of one priority heard
 /// within the detection time are two hosts configured with the same priority: the older one counts.
 /// </summary>
-internal sealed record PeerRecord(Heartbeat Latest, long LastHeardMs, string? Excluded)
+internal sealed record PeerRecord(Heartbeat Latest, long LastHeardMs, string? Excluded, long FirstHeardMs)
 {
     public int Priority => Latest.HostPriority;
 

@@ -1,0 +1,98 @@
+
+namespace OpenNlb.Core.DataPlane;
+
+/// <summary>
+/// Splits a move from one ownership to another into steps of at most <see cref="MaxChanges"/>
+/// bucket changes, releases first, then claims, then the rest. Every intermediate state is safe:
+/// a partial release only narrows what the last heartbeat promised, and a partial claim owns a
+/// subset of the share that all hosts agreed on. Small transactions let the lease renewal and the
+/// heartbeat watchdog in between: the kernel runs one nftables transaction at a time, and a claim
+/// of 20,000 map elements holds that lock for hundreds of milliseconds on a busy machine.
+/// </summary>
+public static class OwnershipSteps
+{
+    public const int MaxChanges = 2048;
+
+    public static IEnumerable<Ownership> Between(Ownership from, Ownership to)
+    {
+        var current = from;
+        foreach (var phase in new[] { Phase.Release, Phase.Claim, Phase.Rest })
+        {
+            for (var i = 0; i < to.Rules.Count; i++)
+            {
+                while (true)
+                {
+                    var next = Step(current.Rules[i], to.Rules[i], phase);
+                    if (next.Equals(current.Rules[i]))
+                    {
+                        break;
+                    }
+
+                    current = current with { Rules = Replace(current.Rules, i, next) };
+                    yield return current;
+                }
+            }
+        }
+
+        if (!current.Equals(to))
+        {
+            yield return to;
+        }
+    }
+
+    private enum Phase
+    {
+        Release,
+        Claim,
+        Rest,
+    }
+
+    /// <summary>Up to MaxChanges of one phase's bucket changes of one rule.</summary>
+    private static RuleOwnership Step(RuleOwnership now, RuleOwnership target, Phase phase)
+    {
+        var owned = now.Buckets.ToHashSet();
+        var kept = now.KeptBuckets.ToHashSet();
+        var targetOwned = target.Buckets.ToHashSet();
+        var targetKept = target.KeptBuckets.ToHashSet();
+        var budget = MaxChanges;
+        switch (phase)
+        {
+            case Phase.Release:
+                // Owned buckets leaving the share: to kept if the target keeps them, else gone.
+                foreach (var b in now.Buckets.Where(b => !targetOwned.Contains(b)).Take(budget))
+                {
+                    owned.Remove(b);
+                    if (targetKept.Contains(b))
+                    {
+                        kept.Add(b);
+                    }
+                }
+
+                return new RuleOwnership(Sorted(owned), now.HandlesSingle && target.HandlesSingle, Sorted(kept), now.KeepsSingle || (now.HandlesSingle && target.KeepsSingle));
+            case Phase.Claim:
+                foreach (var b in target.Buckets.Where(b => !owned.Contains(b)).Take(budget))
+                {
+                    owned.Add(b);
+                    kept.Remove(b);
+                }
+
+                return new RuleOwnership(Sorted(owned), now.HandlesSingle || target.HandlesSingle, Sorted(kept), now.KeepsSingle && !target.HandlesSingle);
+            default:
+                return target;
+        }
+    }
+
+    private static int[] Sorted(HashSet<int> set)
+    {
+        var array = set.ToArray();
+        Array.Sort(array);
+        return array;
+    }
+
+    private static RuleOwnership[] Replace(IReadOnlyList<RuleOwnership> rules, int index, RuleOwnership rule)
+    {
+        var copy = rules.ToArray();
+        copy[index] = rule;
+        return copy;
+    }
+}

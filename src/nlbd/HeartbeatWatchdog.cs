@@ -1,0 +1,55 @@
+namespace OpenNlb.Daemon;
+
+/// <summary>
+/// Keeps heartbeats and the lease going while the loop is busy in a long kernel transaction (a
+/// claim of thousands of buckets takes 100-200 ms on a loaded machine): on its own thread, it
+/// re-sends the loop's last heartbeat under a fresh sequence number when the loop is late.
+/// Re-sending is truthful: epochs only grow, so an older heartbeat never lets another host claim
+/// what this one holds (docs/convergence.md). It covers a busy loop, not a hung one: after
+/// <see cref="MaxCoverMs"/> without the loop sending, it stops too, the lease lapses and the others
+/// take over.
+/// </summary>
+internal sealed class HeartbeatWatchdog(long periodMs, Func<long> nowMs, Func<bool> resend) : IDisposable
+{
+    public const long MaxCoverMs = 1000;
+
+    private readonly CancellationTokenSource _stop = new();
+    private long _loopSentMs = long.MinValue / 4;
+    private long _lastSentMs = long.MinValue / 4;
+    private Thread? _thread;
+
+    /// <summary>The loop sent a heartbeat now.</summary>
+    public void LoopSent(long now)
+    {
+        Interlocked.Exchange(ref _loopSentMs, now);
+        Interlocked.Exchange(ref _lastSentMs, now);
+    }
+
+    public void Start()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "heartbeat watchdog" };
+        _thread.Start();
+    }
+
+    private void Run()
+    {
+        var tick = TimeSpan.FromMilliseconds(Math.Max(5, periodMs / 4));
+        while (!_stop.Token.WaitHandle.WaitOne(tick))
+        {
+            var now = nowMs();
+            var loopSent = Interlocked.Read(ref _loopSentMs);
+            // Half a period of slack: the loop itself is often a few milliseconds late, which is no reason to send twice.
+            if (now - Interlocked.Read(ref _lastSentMs) >= periodMs + (periodMs / 2) && now - loopSent < MaxCoverMs && resend())
+            {
+                Interlocked.Exchange(ref _lastSentMs, now);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread?.Join(TimeSpan.FromSeconds(1));
+        _stop.Dispose();
+    }
+}

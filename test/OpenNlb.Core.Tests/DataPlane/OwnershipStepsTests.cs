@@ -1,0 +1,78 @@
+using OpenNlb.Core.DataPlane;
+using Xunit;
+
+namespace OpenNlb.Core.Tests.DataPlane;
+
+public sealed class OwnershipStepsTests
+{
+    [Fact]
+    public void RandomMoves_AreSplitIntoSmallSafeSteps_ReleasesBeforeClaims_EndingAtTheTarget()
+    {
+        var random = new Random(11);
+        for (var run = 0; run < 200; run++)
+        {
+            var from = RandomOwnership(random);
+            var to = RandomOwnership(random);
+            var steps = OwnershipSteps.Between(from, to).ToList();
+            Assert.Equal(to, steps.Count == 0 ? from : steps[^1]);
+
+            var previous = from;
+            var claiming = false;
+            foreach (var step in steps)
+            {
+                for (var r = 0; r < step.Rules.Count; r++)
+                {
+                    var was = previous.Rules[r].Buckets.ToHashSet();
+                    var now = step.Rules[r].Buckets.ToHashSet();
+                    var gained = now.Except(was).Count();
+                    var lost = was.Except(now).Count();
+                    Assert.True(gained + lost <= OwnershipSteps.MaxChanges, $"run {run}: a step changes {gained + lost} owned buckets");
+
+                    // Never owns what neither end owns, and never owns and keeps one bucket.
+                    Assert.True(now.IsSubsetOf(from.Rules[r].Buckets.Union(to.Rules[r].Buckets)));
+                    Assert.Empty(now.Intersect(step.Rules[r].KeptBuckets));
+                    if (gained > 0)
+                    {
+                        claiming = true;
+                    }
+                    else if (lost > 0)
+                    {
+                        Assert.False(claiming, $"run {run}: a release came after a claim");
+                    }
+                }
+
+                previous = step;
+            }
+        }
+    }
+
+    [Fact]
+    public void NoChange_NoSteps()
+    {
+        var same = RandomOwnership(new Random(3));
+        Assert.Empty(OwnershipSteps.Between(same, same));
+    }
+
+    private static Ownership RandomOwnership(Random random)
+    {
+        var rules = Enumerable.Range(0, 3).Select(_ =>
+        {
+            var owned = new List<int>();
+            var kept = new List<int>();
+            for (var b = 0; b < 8192; b++)
+            {
+                switch (random.Next(3))
+                {
+                    case 0: owned.Add(b); break;
+                    case 1: kept.Add(b); break;
+                }
+            }
+
+            // As in every real ownership, a host never both owns and keeps the same thing.
+            var single = random.Next(3);
+            return new RuleOwnership(owned, single == 1, kept, single == 2);
+        }).ToArray();
+        var uncovered = random.Next(3);
+        return new Ownership(rules, uncovered == 1, uncovered == 2);
+    }
+}
