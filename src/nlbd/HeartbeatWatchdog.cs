@@ -48,8 +48,10 @@ internal sealed class HeartbeatWatchdog(long periodMs, Func<long> nowMs, Func<bo
 
     public void Dispose()
     {
-        _stop.Cancel();
-        _thread?.Join(TimeSpan.FromSeconds(1));
-        _stop.Dispose();
+        if (Interlocked.Exchange(ref _thread, null) is { } thread)
+        {
+            _stop.Cancel();
+            thread.Join(TimeSpan.FromSeconds(1));
+        }
     }
 }

@@ -48,7 +48,9 @@ internal static class Program
             return ExitConfig;
         }
 
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
+        // NLBD_LOG_LEVEL=Debug shows every kernel transaction and refused datagram.
+        var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("NLBD_LOG_LEVEL"), ignoreCase: true, out var l) ? l : LogLevel.Information;
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(level).AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";

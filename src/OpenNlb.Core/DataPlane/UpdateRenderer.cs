@@ -18,6 +18,12 @@ internal static class UpdateRenderer
         for (var i = 0; i < rules.Count; i++)
         {
             var (old, now) = (from.Rules[i], to.Rules[i]);
+            if (old.Equals(now))
+            {
+                // Cheap to compare, dear to diff: the verdict maps of a rule hold 16,384 entries.
+                continue;
+            }
+
             if (rules[i].Filtering == FilteringMode.Multiple)
             {
                 UpdateMap(s, NftNames.BucketMap(i), OwnershipVerdicts.Filter(old), OwnershipVerdicts.Filter(now));
