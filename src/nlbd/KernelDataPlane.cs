@@ -52,6 +52,11 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
             }
 
             Current = step;
+
+            // Each step is a state the last heartbeat already allowed (see OwnershipSteps), so the
+            // lease may be renewed in between: a long move must not let it lapse, which would
+            // drop this host's UDP flows for a moment.
+            RenewLease();
         }
 
         Current = next;

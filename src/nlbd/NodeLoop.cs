@@ -84,6 +84,13 @@ internal sealed partial class NodeLoop(
         {
             while (!ct.IsCancellationRequested)
             {
+                // What arrived while the loop was busy first: expiring a peer whose heartbeat sits
+                // unread in the queue would be a failover of our own making.
+                while (_events.Reader.TryRead(out var pending))
+                {
+                    pending();
+                }
+
                 var now = NowMs;
                 node.Tick(now);
                 Effects(now);
@@ -246,9 +253,9 @@ internal sealed partial class NodeLoop(
         }
     }
 
-    private void OnDatagram(byte[] datagram)
+    /// <param name="now">When the datagram arrived, not when the loop got to it.</param>
+    private void OnDatagram(byte[] datagram, long now)
     {
-        var now = NowMs;
         var (heartbeat, handover, error) = wire.Decode(datagram);
         if (heartbeat is null && handover is null && error is null)
         {
@@ -300,7 +307,8 @@ internal sealed partial class NodeLoop(
             }
 
             var datagram = buffer[..n];
-            _events.Writer.TryWrite(() => OnDatagram(datagram));
+            var arrived = NowMs;
+            _events.Writer.TryWrite(() => OnDatagram(datagram, arrived));
         }
     }
 
