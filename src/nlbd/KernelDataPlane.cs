@@ -63,11 +63,12 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     }
 
     /// <summary>Renews the kernel's lease on accepting new flows (docs/convergence.md, "The lease").</summary>
-    public void RenewLease()
+    /// <param name="lease">Shorter than the configured lease when the heartbeat it goes with left earlier.</param>
+    public void RenewLease(TimeSpan? lease = null)
     {
         if (Current is not null)
         {
-            _lease.Run(RulesetRenderer.RenderLeaseRenewal(spec));
+            _lease.Run(RulesetRenderer.RenderLeaseRenewal(lease is { } l ? spec with { Lease = l } : spec));
         }
     }
 

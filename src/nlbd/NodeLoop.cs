@@ -86,15 +86,26 @@ internal sealed partial class NodeLoop(
             {
                 // What arrived while the loop was busy first: expiring a peer whose heartbeat sits
                 // unread in the queue would be a failover of our own making.
+                var busy = Stopwatch.GetTimestamp();
+                var handled = 0;
                 while (_events.Reader.TryRead(out var pending))
                 {
                     pending();
+                    handled++;
                 }
 
+                var events = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
                 var now = NowMs;
                 node.Tick(now);
+                var tick = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
                 Effects(now);
+                var effects = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
                 Observe(now);
+                var total = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
+                if (total > config.Cluster.Heartbeat.PeriodMs)
+                {
+                    Log.SlowLoop(log, total, handled, events, tick - events, effects - tick, total - effects);
+                }
 
                 var wait = Math.Clamp(Math.Min(node.NextWakeMs(now), _nextScanMs) - NowMs, 1, 1000);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -312,21 +323,41 @@ internal sealed partial class NodeLoop(
         }
     }
 
-    /// <summary>The watchdog's re-send of the last heartbeat; only while the kernel is where that heartbeat says.</summary>
+    /// <summary>
+    /// The watchdog's re-send of the last heartbeat, while the kernel is where that heartbeat says.
+    /// The heartbeat goes first and the lease after, shortened by the time in between: the
+    /// renewal may wait for the loop's kernel transaction, and the heartbeat must not.
+    /// </summary>
     private bool ResendLast()
     {
+        long sentAt;
         lock (_sendLock)
         {
-            if (_lastHeartbeat is null || Volatile.Read(ref _kernelBehind) || !RenewLease())
+            if (_lastHeartbeat is null || Volatile.Read(ref _kernelBehind))
             {
                 return false;
             }
 
             _lastHeartbeat = _lastHeartbeat with { Sequence = ++_sequence };
+            sentAt = NowMs;
             Send(wire.Encode(_lastHeartbeat));
         }
 
         counters.Add("heartbeats_sent_by_watchdog");
+        var left = config.Cluster.Heartbeat.Lease - TimeSpan.FromMilliseconds(NowMs - sentAt);
+        if (left > TimeSpan.FromMilliseconds(10))
+        {
+            try
+            {
+                kernel.RenewLease(left);
+            }
+            catch (Exception e)
+            {
+                counters.Add("lease_renewal_failures");
+                Log.ApplyFailed(log, "lease: " + e.Message);
+            }
+        }
+
         return true;
     }
 

@@ -20,9 +20,13 @@ internal static class OwnershipVerdicts
     /// </summary>
     public static IReadOnlyDictionary<int, string> Kept(DataPlaneSpec spec, int index, RuleOwnership rule)
     {
-        var verdict = spec.HasClientSets(index) ? $"goto {NftNames.KeepChain(index)}" : "drop";
+        var verdict = KeptVerdict(spec, index);
         return rule.KeptBuckets.Except(rule.Buckets).Distinct().ToDictionary(b => b, _ => verdict);
     }
+
+    /// <summary>The one verdict every kept bucket of a rule carries.</summary>
+    public static string KeptVerdict(DataPlaneSpec spec, int index) =>
+        spec.HasClientSets(index) ? $"goto {NftNames.KeepChain(index)}" : "drop";
 
     /// <summary>-300, single-host rule: its traffic passes to conntrack while this host handles or keeps it.</summary>
     public static string SingleFilter(RuleOwnership rule) => NftText.Verdict(rule.HandlesSingle || rule.KeepsSingle);

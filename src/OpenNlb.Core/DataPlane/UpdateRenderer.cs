@@ -26,8 +26,12 @@ internal static class UpdateRenderer
 
             if (rules[i].Filtering == FilteringMode.Multiple)
             {
-                UpdateMap(s, NftNames.BucketMap(i), OwnershipVerdicts.Filter(old), OwnershipVerdicts.Filter(now));
-                UpdateMap(s, NftNames.KeptMap(i), OwnershipVerdicts.Kept(spec, i, old), OwnershipVerdicts.Kept(spec, i, now));
+                // The same elements as OwnershipVerdicts.Filter and .Kept would give, diffed with two
+                // bit sets instead of four dictionaries: a move is applied in many small steps
+                // (OwnershipSteps), and each step must cost microseconds, not milliseconds.
+                var keptVerdict = OwnershipVerdicts.KeptVerdict(spec, i);
+                UpdateSet(s, NftNames.BucketMap(i), spec.BucketCount, Union(old), Union(now), "accept");
+                UpdateSet(s, NftNames.KeptMap(i), spec.BucketCount, KeptOnly(old), KeptOnly(now), keptVerdict);
             }
             else if (rules[i].Filtering == FilteringMode.Single)
             {
@@ -41,14 +45,43 @@ internal static class UpdateRenderer
         return s.ToString();
     }
 
-    /// <summary>
-    /// Deletes come first: an element whose verdict changed would be deleted and added again in
-    /// the same transaction, which the kernel applies as one step.
-    /// </summary>
-    private static void UpdateMap(StringBuilder s, string map, IReadOnlyDictionary<int, string> old, IReadOnlyDictionary<int, string> now)
+    private static IEnumerable<int> Union(RuleOwnership rule) => rule.Buckets.Concat(rule.KeptBuckets);
+
+    private static IEnumerable<int> KeptOnly(RuleOwnership rule)
     {
-        var removed = old.Keys.Where(b => !now.TryGetValue(b, out var v) || v != old[b]).Order().ToList();
-        var added = now.Where(e => !old.TryGetValue(e.Key, out var v) || v != e.Value).ToList();
+        var owned = new HashSet<int>(rule.Buckets);
+        return rule.KeptBuckets.Where(b => !owned.Contains(b));
+    }
+
+    /// <summary>A map whose elements all carry one verdict: deletes first, then adds, each sorted.</summary>
+    private static void UpdateSet(StringBuilder s, string map, int bucketCount, IEnumerable<int> old, IEnumerable<int> now, string verdict)
+    {
+        var was = new bool[bucketCount];
+        foreach (var b in old)
+        {
+            was[b] = true;
+        }
+
+        var @is = new bool[bucketCount];
+        foreach (var b in now)
+        {
+            @is[b] = true;
+        }
+
+        var removed = new List<int>();
+        var added = new List<KeyValuePair<int, string>>();
+        for (var b = 0; b < bucketCount; b++)
+        {
+            if (was[b] && !@is[b])
+            {
+                removed.Add(b);
+            }
+            else if (@is[b] && !was[b])
+            {
+                added.Add(new(b, verdict));
+            }
+        }
+
         if (removed.Count > 0)
         {
             s.AppendLine(Inv($"delete element ip {NftNames.Table} {map} {{ {string.Join(", ", removed)} }}"));
