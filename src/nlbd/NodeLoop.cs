@@ -46,9 +46,14 @@ internal sealed partial class NodeLoop(
     public Task<ControlResponse> ExecuteAsync(HostCommand? command)
     {
         var done = new TaskCompletionSource<ControlResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Stamped on arrival, like datagrams: if the loop is busy, the heartbeats that arrive
+        // behind this command in the queue are still unread when it runs, and judging the peers at
+        // a later time would find them silent.
+        var arrived = NowMs;
         var posted = _events.Writer.TryWrite(() =>
         {
-            var now = NowMs;
+            var now = arrived;
             if (command is null)
             {
                 done.SetResult(new ControlResponse { Ok = true, Status = Snapshot(now) });
@@ -61,7 +66,7 @@ internal sealed partial class NodeLoop(
                 Log.CommandDone(log, command.Kind.ToString(), outcome.Message);
             }
 
-            Effects(now);
+            Effects(NowMs);
             done.SetResult(outcome.Ok
                 ? new ControlResponse { Ok = true, Message = outcome.Message, Status = Snapshot(now) }
                 : new ControlResponse { Ok = false, Error = outcome.Message, Status = Snapshot(now) });
