@@ -40,7 +40,7 @@ public sealed partial class ConvergenceNode
         if (Coordinator(participants) == _me)
         {
             var desired = Desired(participants);
-            if (!SameMembers(desired, _adopted.Members) && nowMs - _lastIssueMs >= _settings.PeriodMs)
+            if (!SameMembers(desired, _adopted.Members) && (_lastIssueMs is not { } last || nowMs - last >= _settings.PeriodMs))
             {
                 _lastIssueMs = nowMs;
                 Adopt(new Proposal(Proposal.MakeEpoch(_maxCounterSeen + 1, _me), desired));

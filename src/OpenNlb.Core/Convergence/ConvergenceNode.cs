@@ -30,7 +30,7 @@ public sealed partial class ConvergenceNode
     private Proposal _adopted = Proposal.None;
     private ClusterMap? _map;
     private ulong _maxCounterSeen;
-    private long _lastIssueMs = long.MinValue;
+    private long? _lastIssueMs;
     private bool _claimDirty;
     private bool _participant;
     private DisplayState? _keptOut;
