@@ -38,7 +38,7 @@ public sealed partial class ConvergenceNode
     private long _nextHeartbeatMs;
     private bool _sendNow = true;
     private IReadOnlyList<Handover>? _handoverChunks;
-    private long _handoverSentMs = long.MinValue;
+    private long? _handoverSentMs;
 
     public ConvergenceNode(NodeSettings settings, long nowMs)
     {
@@ -238,7 +238,7 @@ public sealed partial class ConvergenceNode
         }
 
         _handoverChunks = Chunk(epoch, flows, clients);
-        _handoverSentMs = long.MinValue;
+        _handoverSentMs = null;
         _sendNow = true;
         Update(nowMs);
     }
@@ -246,14 +246,14 @@ public sealed partial class ConvergenceNode
     /// <summary>The hand-over chunks to send now: after collection, and again each period while a participant lacks them.</summary>
     public IReadOnlyList<Handover> HandoverDue(long nowMs)
     {
-        if (_handoverChunks is not { Count: > 0 } chunks || nowMs - _handoverSentMs < _settings.PeriodMs)
+        if (_handoverChunks is not { Count: > 0 } chunks || (_handoverSentMs is { } sent && nowMs - sent < _settings.PeriodMs))
         {
             return [];
         }
 
         var missing = Participants(nowMs).Values.Any(p =>
             p.Latest.AdoptedOrNone.Epoch != _adopted.Epoch || (p.Latest.HandoverAcks & PeerRecord.Bit(_me)) == 0);
-        if (!missing && _handoverSentMs != long.MinValue)
+        if (!missing && _handoverSentMs is not null)
         {
             return [];
         }
