@@ -69,7 +69,7 @@ public sealed partial class ConvergenceNode
         ClusterMap map;
         try
         {
-            map = BucketAllocator.Allocate(_settings.Cluster, proposal.Members);
+            map = BucketAllocator.Allocate(_settings.Cluster, proposal.Members, _settings.BucketCount);
         }
         catch (ArgumentException)
         {
