@@ -21,6 +21,8 @@ public sealed partial class ConvergenceNode
             _sendNow = true;
         }
 
+        var counted = _counted;
+        _counted = [.. participants.Keys];
         if (!participant)
         {
             // Holds on to the flows it has (a restart, a duplicate, a mismatch), takes nothing new.
@@ -48,6 +50,17 @@ public sealed partial class ConvergenceNode
         }
 
         _share.Release(CurrentShare());
+
+        // A participant that was not counted at the last update and is on another proposal may have
+        // claimed without us, as we may have claimed without it (a partition, lost heartbeats, a
+        // start), and what it tells may predate that: two heartbeats that cross can both be older
+        // than the claims. Own nothing until it advertises our proposal.
+        if (participants.Any(p => !counted.Contains(p.Key) && !p.Value.Latest.AdoptedOrNone.Equals(_adopted)))
+        {
+            _share.Release(Share.Nothing(_rules.Length));
+            _claimDirty = true;
+        }
+
         if (_state == MemberState.Draining && !_share.KeepsAnything && !_share.OwnsAnything)
         {
             StopNow();

@@ -24,6 +24,9 @@ public sealed partial class ConvergenceNode
     private readonly List<HandoverFlow> _foreignFlows = [];
     private readonly List<HandoverClient> _foreignClients = [];
 
+    /// <summary>The participants at the last update: one that is not among them is newly counted.</summary>
+    private HashSet<int> _counted = [];
+
     private MemberState _state;
     private long _listenUntil;
     private long? _drainDeadline;
