@@ -9,7 +9,8 @@ namespace OpenNlb.Core.Tests.Convergence;
 /// partitions, lost, delayed, duplicated and reordered datagrams, and operations; the safety
 /// invariant is checked after every event, convergence once the faults stop (see
 /// <see cref="SimScenario"/>). OPENNLB_SIM_RUNS sets the number of seeds; OPENNLB_SOAK=1 (or
-/// ONLNB_SOAK=1) runs 20,000; OPENNLB_SIM_SEED replays one seed with its full trace.
+/// ONLNB_SOAK=1) runs 20,000; OPENNLB_SIM_FIRST_SEED moves the seeds; OPENNLB_SIM_SEED replays one
+/// seed with its full trace; OPENNLB_SIM_MAX_DELAY_MS explores delays beyond 40 ms.
 /// </summary>
 public sealed class ConvergenceSimulationTests
 {

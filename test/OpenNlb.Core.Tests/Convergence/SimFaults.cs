@@ -50,7 +50,7 @@ internal sealed class SimFaults(ClusterSimulator sim, long until, Queue<int> spa
     private string Weather()
     {
         sim.Network.Loss = Random.Next(4) == 0 ? 0 : Random.NextDouble() * 0.3;
-        sim.Network.MaxDelayMs = Random.Next(41);
+        sim.Network.MaxDelayMs = Random.Next(SimScenario.MaxDelayMs + 1);
         sim.Network.Duplicate = Random.NextDouble() * 0.1;
         return $"network {sim.Network}";
     }

@@ -14,12 +14,16 @@ internal static class SimScenario
 {
     public const int MaxHosts = 6;
 
+    /// <summary>The longest a datagram may take (40 ms; OPENNLB_SIM_MAX_DELAY_MS to explore longer ones).</summary>
+    public static readonly int MaxDelayMs =
+        int.TryParse(Environment.GetEnvironmentVariable("OPENNLB_SIM_MAX_DELAY_MS"), out var delay) ? delay : 40;
+
     public static ClusterSimulator Run(int seed, long faultMs = 4000, long quietMs = 3000, Action<string>? echo = null)
     {
         var sim = new ClusterSimulator(seed);
         sim.Trace.Echo = echo;
         var random = sim.Random;
-        sim.Network.MaxDelayMs = random.Next(41);
+        sim.Network.MaxDelayMs = random.Next(MaxDelayMs + 1);
         sim.Network.Loss = random.NextDouble() * 0.3;
         sim.Network.Duplicate = random.NextDouble() * 0.1;
 
