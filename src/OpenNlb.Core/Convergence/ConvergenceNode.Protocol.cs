@@ -103,9 +103,13 @@ public sealed partial class ConvergenceNode
         _handoverChunks = _share.KeepsAnything ? null : [];
     }
 
-    /// <summary>Every other participant advertises the adopted epoch and its complete hand-over for it.</summary>
+    /// <summary>
+    /// Every other participant advertises the adopted proposal and its complete hand-over for it.
+    /// The whole proposal, not only its epoch: epoch counters start again with the daemon, so a
+    /// restarted host that heard few others can reuse an epoch a stopped host still holds.
+    /// </summary>
     private bool AllAgree(Dictionary<int, PeerRecord> participants) => participants.Values.All(p =>
-        p.Latest.AdoptedOrNone.Epoch == _adopted.Epoch
+        p.Latest.AdoptedOrNone.Equals(_adopted)
         && p.Latest.HandoverEpoch == _adopted.Epoch
         && HandoverComplete(p));
 
