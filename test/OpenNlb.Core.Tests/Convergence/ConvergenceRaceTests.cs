@@ -98,4 +98,54 @@ public sealed class ConvergenceRaceTests
         Assert.Equal(DisplayState.Converged, two.Display(_lab.Now));
         Assert.Equal(Buckets, one.Ownership.Rules[Web].Buckets.Count + two.Ownership.Rules[Web].Buckets.Count);
     }
+
+    /// <summary>
+    /// Epoch counters start again with the daemon: a restarted host that hears only hosts at
+    /// counter k proposes k+1 again, while a host that was stopped all along still holds the old
+    /// k+1 from the same host priority, with other members. Two proposals with one epoch.
+    /// </summary>
+    [Fact]
+    public void SameEpochDifferentMembers_AfterARestart_IsNotAgreement()
+    {
+        var one = _lab.Boot(1);
+        var two = _lab.Boot(2);
+        var three = _lab.Boot(3);
+        _lab.Run(1000, one, two, three);
+
+        // Host 3 stops: host 1 proposes {1,2}, and host 2 adopts it; then host 2 stops too.
+        three.Execute(new HostCommand(HostCommandKind.Stop), _lab.Now);
+        _lab.Run(300, one, two, three);
+        var stale = two.Adopted;
+        Assert.Equal([1, 2], stale.Members.Select(m => m.Priority));
+        two.Execute(new HostCommand(HostCommandKind.Stop), _lab.Now);
+        _lab.Tell(two, one, three);
+
+        // Host 1's daemon restarts; during its listening it hears host 3 (at the epoch before)
+        // but not host 2, so its first proposal has host 2's stale epoch, with only itself.
+        _lab.Now += 500;
+        var again = _lab.Boot(1, incarnation: 1000);
+        while (!again.IsParticipant)
+        {
+            _lab.Now += PeriodMs;
+            again.Tick(_lab.Now);
+            three.Tick(_lab.Now);
+            _lab.Tell(three, again);
+            _lab.Tell(again, three, two);
+        }
+
+        Assert.Equal(stale.Epoch, again.Adopted.Epoch);
+        Assert.NotEqual(stale, again.Adopted);
+
+        // Host 2 starts at once: whatever it and host 1 now do, they must not both own a bucket.
+        two.Execute(new HostCommand(HostCommandKind.Start), _lab.Now);
+        _lab.Tell(two, again);
+        _lab.Tell(again, two);
+        Assert.Contains(2, again.View(_lab.Now));
+        Assert.Contains(1, two.View(_lab.Now));
+        Assert.Empty(again.Ownership.Rules[Web].Buckets.Intersect(two.Ownership.Rules[Web].Buckets));
+
+        _lab.Run(1000, again, two, three);
+        Assert.Equal(DisplayState.ConvergedDefault, again.Display(_lab.Now));
+        Assert.Equal(DisplayState.Converged, two.Display(_lab.Now));
+    }
 }

@@ -15,8 +15,9 @@ internal sealed class NodeLab
 
     public long Now { get; set; }
 
-    public ConvergenceNode Boot(int priority, bool restarted = false) =>
-        new(SimCluster.Settings(priority, incarnation: (ulong)(100 + priority), restarted: restarted), Now);
+    /// <summary>A node of host <paramref name="priority"/> started now; a restart passes a larger <paramref name="incarnation"/>.</summary>
+    public ConvergenceNode Boot(int priority, bool restarted = false, ulong? incarnation = null) =>
+        new(SimCluster.Settings(priority, incarnation ?? (ulong)(100 + priority), restarted: restarted), Now);
 
     public Heartbeat Heartbeat(ConvergenceNode from)
     {
