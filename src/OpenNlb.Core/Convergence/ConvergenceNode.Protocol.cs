@@ -21,6 +21,8 @@ public sealed partial class ConvergenceNode
             _sendNow = true;
         }
 
+        var counted = _counted;
+        _counted = [.. participants.Keys];
         if (!participant)
         {
             // Holds on to the flows it has (a restart, a duplicate, a mismatch), takes nothing new.
@@ -40,7 +42,7 @@ public sealed partial class ConvergenceNode
         if (Coordinator(participants, nowMs) == _me)
         {
             var desired = Desired(participants);
-            if (!SameMembers(desired, _adopted.Members) && nowMs - _lastIssueMs >= _settings.PeriodMs)
+            if (!SameMembers(desired, _adopted.Members) && (_lastIssueMs is not { } last || nowMs - last >= _settings.PeriodMs))
             {
                 _lastIssueMs = nowMs;
                 Adopt(new Proposal(Proposal.MakeEpoch(_maxCounterSeen + 1, _me), desired));
@@ -48,6 +50,17 @@ public sealed partial class ConvergenceNode
         }
 
         _share.Release(CurrentShare());
+
+        // A participant that was not counted at the last update and is on another proposal may have
+        // claimed without us, as we may have claimed without it (a partition, lost heartbeats, a
+        // start), and what it tells may predate that: two heartbeats that cross can both be older
+        // than the claims. Own nothing until it advertises our proposal.
+        if (participants.Any(p => !counted.Contains(p.Key) && !p.Value.Latest.AdoptedOrNone.Equals(_adopted)))
+        {
+            _share.Release(Share.Nothing(_rules.Length));
+            _claimDirty = true;
+        }
+
         if (_state == MemberState.Draining && !_share.KeepsAnything && !_share.OwnsAnything)
         {
             StopNow();
@@ -69,7 +82,7 @@ public sealed partial class ConvergenceNode
         ClusterMap map;
         try
         {
-            map = BucketAllocator.Allocate(_settings.Cluster, proposal.Members);
+            map = BucketAllocator.Allocate(_settings.Cluster, proposal.Members, _settings.BucketCount);
         }
         catch (ArgumentException)
         {
@@ -90,9 +103,13 @@ public sealed partial class ConvergenceNode
         _handoverChunks = _share.KeepsAnything ? null : [];
     }
 
-    /// <summary>Every other participant advertises the adopted epoch and its complete hand-over for it.</summary>
+    /// <summary>
+    /// Every other participant advertises the adopted proposal and its complete hand-over for it.
+    /// The whole proposal, not only its epoch: epoch counters start again with the daemon, so a
+    /// restarted host that heard few others can reuse an epoch a stopped host still holds.
+    /// </summary>
     private bool AllAgree(Dictionary<int, PeerRecord> participants) => participants.Values.All(p =>
-        p.Latest.AdoptedOrNone.Epoch == _adopted.Epoch
+        p.Latest.AdoptedOrNone.Equals(_adopted)
         && p.Latest.HandoverEpoch == _adopted.Epoch
         && HandoverComplete(p));
 

@@ -15,9 +15,6 @@ public sealed partial class ConvergenceNode
     /// <summary>Hand-over entries per datagram: 80 flows of at most 17 bytes stay well under 1,400 bytes.</summary>
     public const int MaxEntriesPerChunk = 80;
 
-    /// <summary>"Long ago", far enough from long.MinValue that subtracting it from a time cannot overflow.</summary>
-    private const long Never = long.MinValue / 4;
-
     private readonly NodeSettings _settings;
     private readonly int _me;
     private readonly MemberRule[] _rules;
@@ -27,13 +24,16 @@ public sealed partial class ConvergenceNode
     private readonly List<HandoverFlow> _foreignFlows = [];
     private readonly List<HandoverClient> _foreignClients = [];
 
+    /// <summary>The participants at the last update: one that is not among them is newly counted.</summary>
+    private HashSet<int> _counted = [];
+
     private MemberState _state;
     private long _listenUntil;
     private long? _drainDeadline;
     private Proposal _adopted = Proposal.None;
     private ClusterMap? _map;
     private ulong _maxCounterSeen;
-    private long _lastIssueMs = Never;
+    private long? _lastIssueMs;
     private bool _claimDirty;
     private bool _participant;
     private DisplayState? _keptOut;
@@ -41,7 +41,7 @@ public sealed partial class ConvergenceNode
     private long _nextHeartbeatMs;
     private bool _sendNow = true;
     private IReadOnlyList<Handover>? _handoverChunks;
-    private long _handoverSentMs = Never;
+    private long? _handoverSentMs;
 
     public ConvergenceNode(NodeSettings settings, long nowMs)
     {
@@ -241,7 +241,7 @@ public sealed partial class ConvergenceNode
         }
 
         _handoverChunks = Chunk(epoch, flows, clients);
-        _handoverSentMs = Never;
+        _handoverSentMs = null;
         _sendNow = true;
         Update(nowMs);
     }
@@ -249,14 +249,14 @@ public sealed partial class ConvergenceNode
     /// <summary>The hand-over chunks to send now: after collection, and again each period while a participant lacks them.</summary>
     public IReadOnlyList<Handover> HandoverDue(long nowMs)
     {
-        if (_handoverChunks is not { Count: > 0 } chunks || nowMs - _handoverSentMs < _settings.PeriodMs)
+        if (_handoverChunks is not { Count: > 0 } chunks || (_handoverSentMs is { } sent && nowMs - sent < _settings.PeriodMs))
         {
             return [];
         }
 
         var missing = Participants(nowMs).Values.Any(p =>
             p.Latest.AdoptedOrNone.Epoch != _adopted.Epoch || (p.Latest.HandoverAcks & PeerRecord.Bit(_me)) == 0);
-        if (!missing && _handoverSentMs != Never)
+        if (!missing && _handoverSentMs is not null)
         {
             return [];
         }

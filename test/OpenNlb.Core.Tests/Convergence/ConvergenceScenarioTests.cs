@@ -1,0 +1,137 @@
+using OpenNlb.Core.Convergence;
+using OpenNlb.Core.DataPlane;
+using OpenNlb.Core.Membership;
+using Xunit;
+
+namespace OpenNlb.Core.Tests.Convergence;
+
+/// <summary>
+/// Failover, a mismatched host and a duplicate priority, each on a converged cluster in a
+/// fault-free network (no loss; 0-2 ms of jitter, as on a LAN), with the safety invariant still
+/// checked after every event.
+/// </summary>
+public sealed class ConvergenceScenarioTests
+{
+    [Fact]
+    public void Crash_SurvivorsOwnAllItsBuckets_WithinDetectionTimePlus100Ms()
+    {
+        var takeovers = new List<long>();
+        for (var seed = 1; seed <= 40; seed++)
+        {
+            var sim = Converged(seed, hostCount: 2 + (seed % 5));
+            sim.RunFor(sim.Random.Next(100));
+            var victim = sim.Hosts[sim.Random.Next(sim.Hosts.Count)];
+            var had = victim.Node!.Ownership;
+            var crashAt = sim.Now;
+            long? takenAt = null;
+            sim.Checks.Add(s => takenAt ??= TakenOver(s, victim, had) ? s.Now : null);
+            sim.Describe(crashAt, () =>
+            {
+                sim.Crash(victim);
+                return $"{victim.Name} crashes";
+            });
+
+            var limit = SimCluster.DetectionMs + 100;
+            sim.RunFor(limit);
+            if (takenAt is null)
+            {
+                sim.Fail($"{victim.Name}'s buckets not all owned by survivors {limit} ms after it crashed");
+            }
+
+            takeovers.Add(takenAt.Value - crashAt);
+            SimScenario.AwaitConvergence(sim, sim.Now + 3000);
+        }
+
+        takeovers.Sort();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{takeovers.Count} crashes: taken over after min {takeovers[0]} ms, p50 {takeovers[takeovers.Count / 2]} ms, max {takeovers[^1]} ms "
+            + $"(detection time {SimCluster.DetectionMs} ms)");
+    }
+
+    [Fact]
+    public void MismatchedHost_NeverOwnsAnything_AndTheClusterKeepsItsMap()
+    {
+        var sim = Converged(seed: 7, hostCount: 3);
+        var epoch = sim.Hosts[0].Node!.Adopted;
+
+        // The best free priority: let in, it could become the coordinator or the default host.
+        var stranger = JoinLater(sim, priority: Unused(sim), fingerprint: SimCluster.Fingerprint ^ 1);
+        sim.Checks.Add(s => NeverOwns(s, stranger));
+        sim.RunFor(3000);
+
+        Assert.Equal(DisplayState.Mismatched, stranger.Node!.Display(sim.Now));
+        Assert.Matches(@"^host \d serves the cluster with a different configuration: cluster configuration differs", stranger.Node.KeptOutReason);
+        var cluster = sim.Hosts.Where(h => h != stranger).ToList();
+        Assert.All(cluster, h => Assert.Equal(epoch, h.Node!.Adopted));
+        Assert.All(cluster, h => Assert.Contains(h.Node!.Peers(sim.Now), p => p.Priority == stranger.Priority && p.KeptOut is not null));
+        SimLiveness.CheckConverged(sim, cluster);
+    }
+
+    [Fact]
+    public void DuplicatePriority_LaterHostOwnsNothing_AndTheFirstKeepsWorking()
+    {
+        var sim = Converged(seed: 8, hostCount: 3);
+        var epoch = sim.Hosts[0].Node!.Adopted;
+        var first = sim.Hosts[1];
+        var twin = JoinLater(sim, first.Priority, SimCluster.Fingerprint, name: $"{first.Name}'");
+        sim.Checks.Add(s => NeverOwns(s, twin));
+        sim.RunFor(3000);
+
+        Assert.Equal(DisplayState.DuplicatePriority, twin.Node!.Display(sim.Now));
+        Assert.Contains($"host priority {first.Priority}", twin.Node.KeptOutReason, StringComparison.Ordinal);
+        Assert.True(twin.Incarnation > first.Incarnation);
+        var cluster = sim.Hosts.Where(h => h != twin).ToList();
+        Assert.All(cluster, h => Assert.Equal(epoch, h.Node!.Adopted));
+        SimLiveness.CheckConverged(sim, cluster);
+    }
+
+    /// <summary>Hosts with distinct random priorities from 1..8 booted at once, converged.</summary>
+    private static ClusterSimulator Converged(int seed, int hostCount)
+    {
+        var sim = new ClusterSimulator(seed);
+        sim.Network.MaxDelayMs = 2;
+        var priorities = Enumerable.Range(1, 8).ToArray();
+        sim.Random.Shuffle(priorities);
+        foreach (var priority in priorities[..hostCount])
+        {
+            var host = sim.AddHost(priority);
+            sim.At(0, $"{host.Name} boots", () => sim.Boot(host, restarted: false));
+        }
+
+        SimScenario.AwaitConvergence(sim, 3000);
+        return sim;
+    }
+
+    private static SimHost JoinLater(ClusterSimulator sim, int priority, ulong fingerprint, string? name = null)
+    {
+        var host = sim.AddHost(priority, fingerprint: fingerprint, name: name);
+        sim.At(sim.Now, $"{host.Name} boots", () => sim.Boot(host, restarted: false));
+        return host;
+    }
+
+    private static int Unused(ClusterSimulator sim) => Enumerable.Range(1, 8).First(p => sim.Hosts.All(h => h.Priority != p));
+
+    private static void NeverOwns(ClusterSimulator sim, SimHost host)
+    {
+        if (host.Node is { } node && SimInvariants.OwnsAnything(node.Ownership))
+        {
+            sim.Fail($"{host.Name} owns {SimDescribe.Node(node)}");
+        }
+    }
+
+    /// <summary>Whether running hosts own every bucket, single-host rule and default that <paramref name="victim"/> owned.</summary>
+    private static bool TakenOver(ClusterSimulator sim, SimHost victim, Ownership had)
+    {
+        var survivors = sim.Running.Where(h => h != victim).Select(h => h.Node!.Ownership).ToList();
+        for (var r = 0; r < had.Rules.Count; r++)
+        {
+            if (had.Rules[r].Buckets.Any(b => !survivors.Any(o => o.Rules[r].Buckets.Contains(b)))
+                || (had.Rules[r].HandlesSingle && !survivors.Any(o => o.Rules[r].HandlesSingle)))
+            {
+                return false;
+            }
+        }
+
+        return !had.IsDefaultHost || survivors.Any(o => o.IsDefaultHost);
+    }
+}

@@ -1,0 +1,188 @@
+using OpenNlb.Core.Allocation;
+using OpenNlb.Core.Convergence;
+using OpenNlb.Core.DataPlane;
+using OpenNlb.Core.Membership;
+
+namespace OpenNlb.Core.Tests.Convergence;
+
+/// <summary>
+/// What must hold after every step (safety) and once the faults have stopped (liveness).
+/// Safety, docs/convergence.md "The promise": two running hosts that each count the other as a
+/// participant never both own a bucket of a multiple-host rule, never both handle a single-host
+/// rule, are never both the default host.
+/// </summary>
+internal static class SimInvariants
+{
+    public static void CheckSafety(ClusterSimulator sim)
+    {
+        var hosts = sim.Hosts;
+        foreach (var host in hosts)
+        {
+            if (host.Node is { } node && (!ReferenceEquals(host.LocallyChecked.Ownership, node.Ownership) || host.LocallyChecked.Version != host.Version))
+            {
+                CheckLocal(sim, host, node, node.Ownership);
+                host.LocallyChecked = (node.Ownership, host.Version);
+            }
+        }
+
+        // A pair that passed stays passed until one of its nodes gets an input: without input a
+        // node's ownership does not change and its view only shrinks.
+        for (var a = 0; a < hosts.Count; a++)
+        {
+            for (var b = a + 1; b < hosts.Count; b++)
+            {
+                var (hostA, hostB) = (hosts[a], hosts[b]);
+                if (hostA.Node is null || hostB.Node is null || sim.PairChecked(a, b) == (hostA.Version, hostB.Version))
+                {
+                    continue;
+                }
+
+                CheckPair(sim, hostA, hostB);
+                sim.PairChecked(a, b) = (hostA.Version, hostB.Version);
+            }
+        }
+    }
+
+    private static void CheckPair(ClusterSimulator sim, SimHost hostA, SimHost hostB)
+    {
+        // Overlap first, views only then: computing a view costs more, and most pairs never overlap.
+        var (ownA, ownB) = (hostA.Node!.Ownership, hostB.Node!.Ownership);
+        Func<string>? clash = null;
+        for (var r = 0; r < ownA.Rules.Count && clash is null; r++)
+        {
+            var rule = r;
+            if (Overlap(ownA.Rules[r].Buckets, ownB.Rules[r].Buckets))
+            {
+                clash = () => $"both own buckets [{string.Join(",", ownA.Rules[rule].Buckets.Intersect(ownB.Rules[rule].Buckets))}] of rule {rule}";
+            }
+            else if (ownA.Rules[r].HandlesSingle && ownB.Rules[r].HandlesSingle)
+            {
+                clash = () => $"both handle single-host rule {rule}";
+            }
+        }
+
+        if (clash is null && ownA.IsDefaultHost && ownB.IsDefaultHost)
+        {
+            clash = () => "are both the default host";
+        }
+
+        if (clash is not null && Contains(hostA.View(sim.Now), hostB.Priority) && Contains(hostB.View(sim.Now), hostA.Priority))
+        {
+            sim.Fail($"{hostA.Name} and {hostB.Name} count each other and {clash()} {Views(sim, hostA, hostB)}");
+        }
+    }
+
+    /// <summary>
+    /// One host on its own: owned and kept never overlap; a stopped or suspended host holds nothing;
+    /// only a started participant owns, and only within its share of the map it adopted.
+    /// </summary>
+    private static void CheckLocal(ClusterSimulator sim, SimHost host, ConvergenceNode node, Ownership own)
+    {
+        if (node.State is MemberState.Stopped or MemberState.Suspended && (OwnsAnything(own) || KeepsAnything(own)))
+        {
+            sim.Fail($"{host.Name} is {node.State} but holds {SimDescribe.Node(node)}");
+        }
+
+        if (OwnsAnything(own) && (!node.IsParticipant || node.State != MemberState.Started || node.Map is null))
+        {
+            sim.Fail($"{host.Name} owns while not a started participant: {SimDescribe.Node(node)}");
+        }
+
+        for (var r = 0; r < own.Rules.Count; r++)
+        {
+            var rule = own.Rules[r];
+            if (Overlap(rule.Buckets, rule.KeptBuckets) || (rule.HandlesSingle && rule.KeepsSingle))
+            {
+                sim.Fail($"{host.Name} both owns and keeps in rule {r}: {SimDescribe.Node(node)}");
+            }
+
+            if ((rule.Buckets.Count > 0 || rule.HandlesSingle) && !node.Rules[r].Serving)
+            {
+                sim.Fail($"{host.Name} owns in rule {r}, which it does not serve ({node.Rules[r].State})");
+            }
+
+            var map = node.Map?.Rules[r];
+            if (!AllOwnedBy(rule.Buckets, map, host.Priority) || (rule.HandlesSingle && map!.SingleOwner != host.Priority))
+            {
+                var outside = rule.Buckets.Where(b => map!.OwnerOf(b) != host.Priority);
+                sim.Fail($"{host.Name} owns outside its share of its map e{SimCluster.Epoch(node.Adopted.Epoch)} in rule {r}: [{string.Join(",", outside)}]");
+            }
+        }
+
+        if (own.IsDefaultHost && own.KeepsDefault)
+        {
+            sim.Fail($"{host.Name} both owns and keeps the default");
+        }
+
+        if (own.IsDefaultHost && node.Map!.DefaultHost != host.Priority)
+        {
+            sim.Fail($"{host.Name} is the default host outside its map e{SimCluster.Epoch(node.Adopted.Epoch)}");
+        }
+    }
+
+    public static bool OwnsAnything(Ownership own) => own.IsDefaultHost || own.Rules.Any(r => r.HandlesSingle || r.Buckets.Count > 0);
+
+    public static bool KeepsAnything(Ownership own) => own.KeepsDefault || own.Rules.Any(r => r.KeepsSingle || r.KeptBuckets.Count > 0);
+
+    /// <summary>Whether two ascending bucket lists share a bucket (a merge over arrays: this runs after every event).</summary>
+    private static bool Overlap(IReadOnlyList<int> first, IReadOnlyList<int> second)
+    {
+        ReadOnlySpan<int> a = first as int[] ?? first.ToArray();
+        ReadOnlySpan<int> b = second as int[] ?? second.ToArray();
+        for (int i = 0, j = 0; i < a.Length && j < b.Length;)
+        {
+            if (a[i] == b[j])
+            {
+                return true;
+            }
+
+            if (a[i] < b[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AllOwnedBy(IReadOnlyList<int> buckets, RuleAllocation? map, int priority)
+    {
+        if (map is null)
+        {
+            return buckets.Count == 0;
+        }
+
+        var owners = map.Owners;
+        foreach (var bucket in buckets as int[] ?? buckets.ToArray())
+        {
+            if (owners[bucket] != priority)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Contains(IReadOnlyList<int> view, int priority)
+    {
+        for (var i = 0; i < view.Count; i++)
+        {
+            if (view[i] == priority)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Views(ClusterSimulator sim, SimHost a, SimHost b) =>
+        $"({a.Name} e{SimCluster.Epoch(a.Node!.Adopted.Epoch)} {SimDescribe.Members(a.Node.Adopted)} view [{string.Join(",", a.Node.View(sim.Now))}], "
+        + $"{b.Name} e{SimCluster.Epoch(b.Node!.Adopted.Epoch)} {SimDescribe.Members(b.Node.Adopted)} view [{string.Join(",", b.Node.View(sim.Now))}]; "
+        + $"network {sim.Network})";
+}
