@@ -23,6 +23,7 @@ public sealed partial class ConvergenceNode
         if (outcome.Ok)
         {
             _sendNow = true;
+            _shareDirty = true;
             Update(nowMs);
         }
 

@@ -26,7 +26,11 @@ public sealed partial class ConvergenceNode
         if (!participant)
         {
             // Holds on to the flows it has (a restart, a duplicate, a mismatch), takes nothing new.
-            _share.Release(Share.Nothing(_rules.Length));
+            if (_share.OwnsAnything)
+            {
+                _share.Release(Share.Nothing(_rules.Length));
+            }
+
             _claimDirty = true;
             return;
         }
@@ -49,7 +53,14 @@ public sealed partial class ConvergenceNode
             }
         }
 
-        _share.Release(CurrentShare());
+        // Releasing walks every bucket of every rule; the share only changes with the map, the
+        // host's state or its rules, so it is done when one of them may have changed, not on
+        // every heartbeat (an idle daemon spent a quarter of a core on it).
+        if (_shareDirty)
+        {
+            _share.Release(CurrentShare());
+            _shareDirty = false;
+        }
 
         // A participant that was not counted at the last update and is on another proposal may have
         // claimed without us, as we may have claimed without it (a partition, lost heartbeats, a
@@ -72,6 +83,7 @@ public sealed partial class ConvergenceNode
         if (_claimDirty && _map is not null && AllAgree(participants))
         {
             _share.Claim(CurrentShare());
+            _shareDirty = true;
             _claimDirty = false;
             Convergences++;
         }
@@ -97,6 +109,7 @@ public sealed partial class ConvergenceNode
         _claimDirty = true;
         _sendNow = true;
         _share.Release(CurrentShare());
+        _shareDirty = true;
 
         // The hand-over lists what this host keeps outside its share; with nothing kept it is
         // empty and needs no collection.

@@ -35,6 +35,7 @@ public sealed partial class ConvergenceNode
     private ulong _maxCounterSeen;
     private long? _lastIssueMs;
     private bool _claimDirty;
+    private bool _shareDirty = true;
     private bool _participant;
     private DisplayState? _keptOut;
     private string? _keptOutReason;
