@@ -11,7 +11,7 @@ namespace OpenNlb.Core.DataPlane;
 /// </summary>
 public static class OwnershipSteps
 {
-    public const int MaxChanges = 1024;
+    public const int MaxChanges = 4096;
 
     public static IEnumerable<Ownership> Between(Ownership from, Ownership to)
     {
