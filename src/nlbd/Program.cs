@@ -28,6 +28,10 @@ internal static class Program
             return 0;
         }
 
+        // The loop blocks a pool thread in kernel transactions while hand-over collection, kept-
+        // bucket scans and the control socket want others: do not wait for the pool to grow.
+        ThreadPool.SetMinThreads(8, 8);
+
         var options = DaemonOptions.Parse(args, out var usageError);
         if (options is null)
         {

@@ -50,5 +50,22 @@ public sealed class HeartbeatSocket : IDisposable
         return result.ReceivedBytes;
     }
 
+    /// <summary>
+    /// Blocks for at most <paramref name="timeout"/>; 0 when nothing came. For a receiving thread
+    /// of its own, which the thread pool cannot starve while the daemon's loop is busy.
+    /// </summary>
+    public int Receive(Span<byte> buffer, TimeSpan timeout)
+    {
+        _socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
+        try
+        {
+            return _socket.Receive(buffer, SocketFlags.None);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            return 0;
+        }
+    }
+
     public void Dispose() => _socket.Dispose();
 }
