@@ -6,10 +6,10 @@ using OpenNlb.Core.Membership;
 namespace OpenNlb.Core.Tests.Convergence;
 
 /// <summary>
-/// What must hold after every step (safety) and once the faults have stopped (liveness).
-/// Safety, docs/convergence.md "The promise": two running hosts that each count the other as a
-/// participant never both own a bucket of a multiple-host rule, never both handle a single-host
-/// rule, are never both the default host.
+/// What must hold after every event (docs/convergence.md, "The promise"): two running hosts that
+/// each count the other as a participant never both own a bucket of a multiple-host rule, never
+/// both handle a single-host rule, are never both the default host; and each host on its own is
+/// consistent. See <see cref="SimLiveness"/> for what must hold once the faults stop.
 /// </summary>
 internal static class SimInvariants
 {
@@ -46,30 +46,30 @@ internal static class SimInvariants
     private static void CheckPair(ClusterSimulator sim, SimHost hostA, SimHost hostB)
     {
         // Overlap first, views only then: computing a view costs more, and most pairs never overlap.
-        var (ownA, ownB) = (hostA.Node!.Ownership, hostB.Node!.Ownership);
-        Func<string>? clash = null;
-        for (var r = 0; r < ownA.Rules.Count && clash is null; r++)
+        if (Clash(hostA.Node!.Ownership, hostB.Node!.Ownership) is { } clash
+            && Contains(hostA.View(sim.Now), hostB.Priority) && Contains(hostB.View(sim.Now), hostA.Priority))
         {
-            var rule = r;
-            if (Overlap(ownA.Rules[r].Buckets, ownB.Rules[r].Buckets))
+            sim.Fail($"{hostA.Name} and {hostB.Name} count each other and {clash} {Views(sim, hostA, hostB)}");
+        }
+    }
+
+    /// <summary>What two hosts both own, if anything.</summary>
+    private static string? Clash(Ownership a, Ownership b)
+    {
+        for (var r = 0; r < a.Rules.Count; r++)
+        {
+            if (Overlap(a.Rules[r].Buckets, b.Rules[r].Buckets))
             {
-                clash = () => $"both own buckets [{string.Join(",", ownA.Rules[rule].Buckets.Intersect(ownB.Rules[rule].Buckets))}] of rule {rule}";
+                return $"both own buckets [{string.Join(",", a.Rules[r].Buckets.Intersect(b.Rules[r].Buckets))}] of rule {r}";
             }
-            else if (ownA.Rules[r].HandlesSingle && ownB.Rules[r].HandlesSingle)
+
+            if (a.Rules[r].HandlesSingle && b.Rules[r].HandlesSingle)
             {
-                clash = () => $"both handle single-host rule {rule}";
+                return $"both handle single-host rule {r}";
             }
         }
 
-        if (clash is null && ownA.IsDefaultHost && ownB.IsDefaultHost)
-        {
-            clash = () => "are both the default host";
-        }
-
-        if (clash is not null && Contains(hostA.View(sim.Now), hostB.Priority) && Contains(hostB.View(sim.Now), hostA.Priority))
-        {
-            sim.Fail($"{hostA.Name} and {hostB.Name} count each other and {clash()} {Views(sim, hostA, hostB)}");
-        }
+        return a.IsDefaultHost && b.IsDefaultHost ? "are both the default host" : null;
     }
 
     /// <summary>
@@ -101,11 +101,9 @@ internal static class SimInvariants
                 sim.Fail($"{host.Name} owns in rule {r}, which it does not serve ({node.Rules[r].State})");
             }
 
-            var map = node.Map?.Rules[r];
-            if (!AllOwnedBy(rule.Buckets, map, host.Priority) || (rule.HandlesSingle && map!.SingleOwner != host.Priority))
+            if (!WithinShare(rule, node.Map?.Rules[r], host.Priority))
             {
-                var outside = rule.Buckets.Where(b => map!.OwnerOf(b) != host.Priority);
-                sim.Fail($"{host.Name} owns outside its share of its map e{SimCluster.Epoch(node.Adopted.Epoch)} in rule {r}: [{string.Join(",", outside)}]");
+                sim.Fail($"{host.Name} owns outside its share of its map e{SimCluster.Epoch(node.Adopted.Epoch)} in rule {r}: {SimDescribe.Node(node)}");
             }
         }
 
@@ -149,15 +147,16 @@ internal static class SimInvariants
         return false;
     }
 
-    private static bool AllOwnedBy(IReadOnlyList<int> buckets, RuleAllocation? map, int priority)
+    /// <summary>Whether what a host owns of one rule is its share of <paramref name="map"/>'s allocation of that rule.</summary>
+    private static bool WithinShare(RuleOwnership owned, RuleAllocation? map, int priority)
     {
         if (map is null)
         {
-            return buckets.Count == 0;
+            return owned.Buckets.Count == 0 && !owned.HandlesSingle;
         }
 
         var owners = map.Owners;
-        foreach (var bucket in buckets as int[] ?? buckets.ToArray())
+        foreach (var bucket in owned.Buckets as int[] ?? owned.Buckets.ToArray())
         {
             if (owners[bucket] != priority)
             {
@@ -165,7 +164,7 @@ internal static class SimInvariants
             }
         }
 
-        return true;
+        return !owned.HandlesSingle || map.SingleOwner == priority;
     }
 
     private static bool Contains(IReadOnlyList<int> view, int priority)

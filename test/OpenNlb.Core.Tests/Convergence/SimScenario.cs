@@ -41,31 +41,24 @@ internal static class SimScenario
         new SimFaults(sim, faultMs, new Queue<int>(priorities[initial..]), MaxHosts).Start();
         sim.RunUntil(faultMs);
 
+        // Each step its own event, so that the invariant is checked between them too.
         var enableAll = random.Next(2) == 0;
         sim.Describe(faultMs, () =>
         {
             sim.Network.HealAll();
-            foreach (var host in sim.Hosts)
-            {
-                if (!host.Running)
-                {
-                    sim.Boot(host, restarted: true);
-                }
-
-                if (host.Node!.State == MemberState.Suspended)
-                {
-                    sim.Execute(host, new HostCommand(HostCommandKind.Resume));
-                }
-
-                sim.Execute(host, new HostCommand(HostCommandKind.Start));
-                if (enableAll)
-                {
-                    sim.Execute(host, new HostCommand(HostCommandKind.Enable, "all"));
-                }
-            }
-
-            return $"quiet: network {sim.Network}, every host started{(enableAll ? ", every rule enabled" : "")}";
+            return $"quiet: network {sim.Network}";
         });
+        foreach (var host in sim.Hosts)
+        {
+            sim.At(faultMs, $"{host.Name} restarts", () => !host.Running && Do(() => sim.Boot(host, restarted: true)));
+            sim.At(faultMs, $"{host.Name} resumes", () => host.Node!.State == MemberState.Suspended && Do(() => sim.Execute(host, new HostCommand(HostCommandKind.Resume))));
+            sim.At(faultMs, $"{host.Name} starts", () => sim.Execute(host, new HostCommand(HostCommandKind.Start)));
+            if (enableAll)
+            {
+                sim.At(faultMs, $"{host.Name} enables every rule", () => sim.Execute(host, new HostCommand(HostCommandKind.Enable, "all")));
+            }
+        }
+
         AwaitConvergence(sim, faultMs + quietMs);
         return sim;
     }
@@ -88,6 +81,12 @@ internal static class SimScenario
         }
 
         SimLiveness.CheckConverged(sim);
+    }
+
+    private static bool Do(Action action)
+    {
+        action();
+        return true;
     }
 
     /// <summary>Equal or random weights (sometimes 0), handling priorities from 1..8 (ties happen).</summary>
