@@ -33,9 +33,13 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.NotNull(servedAfter);
 
         // Detection counts from the last heartbeat heard, which left before the link went down, so
-        // the survivors act within the detection time; add recomputing and applying the map and
-        // the probe round in flight (100 ms each at most), and one period for a loaded machine.
-        Assert.True(servedAfter <= detection + new HeartbeatConfig().Period + TimeSpan.FromMilliseconds(200), $"took {servedAfter?.TotalMilliseconds:0} ms");
+        // the survivors act within the detection time. Then the coordinator's proposal and every
+        // survivor's hand-over make one or two rounds (one period each at most, with a hand-over
+        // collected from conntrack in about 40 ms), the claims are applied (60-200 ms on a loaded
+        // machine) and the probe round in flight lands (25 ms). The targets (p50 300 ms,
+        // p99 500 ms) are measured by `nlb bench convergence` over 20 crashes, not asserted by one.
+        var bound = detection + (2 * new HeartbeatConfig().Period) + TimeSpan.FromMilliseconds(350);
+        Assert.True(servedAfter <= bound, $"took {servedAfter?.TotalMilliseconds:0} ms, bound {bound.TotalMilliseconds:0} ms");
 
         await lab.SetLinkUpAsync(2, Ct);
         await LabConvergence.WaitAsync(lab, [1, 2, 3], TimeSpan.FromSeconds(10), Ct);
