@@ -48,6 +48,28 @@ public sealed class PlannedChangeTests(ITestOutputHelper output)
         await AssertNewFlowsFollowAsync("h3 joined", lab, joined);
     }
 
+    /// <summary>As the benchmark does it: the host that joins ran before and was stopped, so its kernel has a past.</summary>
+    [Fact]
+    public async Task HostStoppedAndJoiningAgain_BreaksNoConnection_AndNewFlowsFollowTheNewMap()
+    {
+        Requires.RootAndTools("nft");
+        await using var lab = await UpAsync("tbr", noNlbd: false);
+        await LabConvergence.WaitAsync(lab, [1, 2, 3], MapTimeout, Ct);
+        _ = await lab.KillNlbdAsync(3, OpenNlb.Lab.Signal.SIGTERM);
+        await LabConvergence.WaitAsync(lab, [1, 2], MapTimeout, Ct);
+        await using var flows = await StartFlowsAsync(lab, hosts: 2);
+        var before = flows.Counts();
+        var since = flows.Elapsed;
+
+        lab.StartNlbd(3);
+        var joined = new LabModel(lab, [1, 2, 3]);
+        await LabConvergence.WaitForMapAsync(lab, joined, [1, 2, 3], MapTimeout, Ct);
+        await Task.Delay(Observe, Ct);
+
+        await AssertNothingBrokenAsync("h3 joined again", lab, flows, before, since);
+        await AssertNewFlowsFollowAsync("h3 joined again", lab, joined);
+    }
+
     [Fact]
     public async Task HostDrainstoppedAndStartedAgain_BreaksNoConnection_AndNewFlowsFollowTheMap()
     {
