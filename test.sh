@@ -45,5 +45,7 @@ if [ "$projects" -ne 2 ]; then
   status=1
   failed=$((failed + 1))
 fi
+# A failed test fails the run even when the runner's exit code was lost in the pipeline.
+[ "$failed" -eq 0 ] || status=1
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -21,11 +21,17 @@ public static class LabTraffic
         socket.Bind(new IPEndPoint(source, clientPort));
         clientPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
         await socket.ConnectAsync(new IPEndPoint(lab.Vip, port), deadline.Token);
-        await socket.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n"), deadline.Token);
+        return (clientPort, await RequestAsync(socket, deadline.Token));
+    }
+
+    /// <summary>One HTTP GET over a connection already open; returns the name of the host that answered.</summary>
+    public static async Task<string> RequestAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        await socket.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n"), cancellationToken);
         var response = new StringBuilder();
         var buffer = new byte[4096];
         int n;
-        while ((n = await socket.ReceiveAsync(buffer, deadline.Token)) > 0)
+        while ((n = await socket.ReceiveAsync(buffer, cancellationToken)) > 0)
         {
             response.Append(Encoding.ASCII.GetString(buffer, 0, n));
         }
@@ -33,8 +39,8 @@ public static class LabTraffic
         var text = response.ToString();
         var body = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
         return body < 0
-            ? throw new IOException($"bad HTTP answer on client port {clientPort}: {text}")
-            : (clientPort, text[(body + 4)..].Trim());
+            ? throw new IOException($"bad HTTP answer from {socket.RemoteEndPoint}: {text}")
+            : text[(body + 4)..].Trim();
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using OpenNlb.EndToEnd.Tests.Support;
 using OpenNlb.Lab;
 using OpenNlb.Lab.Processes;
@@ -81,18 +80,7 @@ public sealed class LeaseTests(ITestOutputHelper output)
     private static async Task<string> RequestAsync(Socket socket)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await socket.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n"), deadline.Token);
-        var response = new StringBuilder();
-        var buffer = new byte[4096];
-        int n;
-        while ((n = await socket.ReceiveAsync(buffer, deadline.Token)) > 0)
-        {
-            response.Append(Encoding.ASCII.GetString(buffer, 0, n));
-        }
-
-        var text = response.ToString();
-        var body = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        return body < 0 ? throw new IOException("no HTTP answer: " + text) : text[(body + 4)..].Trim();
+        return await LabTraffic.RequestAsync(socket, deadline.Token);
     }
 
     private static async Task<List<int>> ProbeUdpAsync(LabHandle lab, IPAddress client, CancellationToken stop)
