@@ -51,7 +51,7 @@ public sealed class PlannedChangeTests(ITestOutputHelper output)
     }
 
     /// <summary>With flows on h1 and h2, h3's nlbd starts: nothing may break, and new flows follow the new map.</summary>
-    private static async Task JoinThirdHostAsync(LabHandle lab, string change)
+    private async Task JoinThirdHostAsync(LabHandle lab, string change)
     {
         await using var flows = await StartFlowsAsync(lab, hosts: 2);
         var before = flows.Counts();
