@@ -53,6 +53,9 @@ internal static partial class Log
     [LoggerMessage(1206, LogLevel.Warning, "the loop took {TotalMs:0} ms ({Events} events {EventsMs:0} ms, tick {TickMs:0} ms, kernel and sends {EffectsMs:0} ms, reporting {ReportMs:0} ms): heartbeats may be late")]
     public static partial void SlowLoop(ILogger logger, double totalMs, int events, double eventsMs, double tickMs, double effectsMs, double reportMs);
 
+    [LoggerMessage(1207, LogLevel.Error, "listing this host's flows for the {What} failed, trying again: {Message}")]
+    public static partial void InventoryFailed(ILogger logger, string what, string message);
+
     [LoggerMessage(1300, LogLevel.Error, "heartbeat send failed: {Message}")]
     public static partial void SendFailed(ILogger logger, string message);
 

@@ -181,13 +181,25 @@ internal sealed partial class NodeLoop(
             var kept = node.Ownership;
             _ = Task.Run(async () =>
             {
-                var (flows, clients) = await inventory.CollectHandoverAsync(kept);
-                _events.Writer.TryWrite(() =>
+                try
                 {
-                    node.HandoverCollected(epoch, flows, clients, NowMs);
-                    counters.Add("handover_flows_sent", flows.Count);
-                    Log.HandoverCollected(log, epoch, flows.Count, clients.Count);
-                });
+                    var (flows, clients) = await inventory.CollectHandoverAsync(kept);
+                    _events.Writer.TryWrite(() =>
+                    {
+                        node.HandoverCollected(epoch, flows, clients, NowMs);
+                        counters.Add("handover_flows_sent", flows.Count);
+                        Log.HandoverCollected(log, epoch, flows.Count, clients.Count);
+                    });
+                }
+                catch (Exception e)
+                {
+                    // Without its hand-over the cluster cannot claim the buckets this host keeps:
+                    // never give up on it, try again at the next round.
+                    Log.InventoryFailed(log, "hand-over", e.Message);
+                    counters.Add("inventory_failures");
+                    await Task.Delay(50);
+                    _events.Writer.TryWrite(() => _collecting = null);
+                }
             });
         }
 
@@ -200,12 +212,21 @@ internal sealed partial class NodeLoop(
                 _scanning = true;
                 _ = Task.Run(async () =>
                 {
-                    var usage = await inventory.KeptUsageAsync(current);
-                    _events.Writer.TryWrite(() =>
+                    try
                     {
-                        _scanning = false;
-                        node.RetainKept(usage, NowMs);
-                    });
+                        var usage = await inventory.KeptUsageAsync(current);
+                        _events.Writer.TryWrite(() =>
+                        {
+                            _scanning = false;
+                            node.RetainKept(usage, NowMs);
+                        });
+                    }
+                    catch (Exception e)
+                    {
+                        Log.InventoryFailed(log, "kept buckets", e.Message);
+                        counters.Add("inventory_failures");
+                        _events.Writer.TryWrite(() => _scanning = false);
+                    }
                 });
             }
         }
