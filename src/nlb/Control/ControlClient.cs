@@ -1,57 +1,42 @@
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using OpenNlb.Core.Control;
+using OpenNlb.Lab;
 
 namespace OpenNlb.Cli.Control;
 
-/// <summary>Sends one request to nlbd's control socket and reads the one-line answer.</summary>
+/// <summary>
+/// Sends one request to nlbd's control socket and reads the one-line answer. The socket exchange
+/// is the lab's (<see cref="OpenNlb.Lab.Control.ControlClient"/>); this adds the typed request and
+/// answer and the CLI's wording of what went wrong.
+/// </summary>
 internal static class ControlClient
 {
     public const string DefaultSocket = "/run/opennlb/nlbd.sock";
 
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
     public static async Task<ControlResponse> SendAsync(string socketPath, ControlRequest request, CancellationToken ct)
     {
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        string line;
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
+            line = await OpenNlb.Lab.Control.ControlClient.SendAsync(
+                socketPath, JsonSerializer.Serialize(request, ControlJsonContext.Default.ControlRequest), Timeout, ct);
         }
-        catch (SocketException e)
+        catch (LabException e) when (e.InnerException is SocketException s)
         {
-            throw new CliException(e.SocketErrorCode switch
+            throw new CliException(s.SocketErrorCode switch
             {
                 SocketError.AddressNotAvailable or SocketError.ConnectionRefused => $"nlbd is not running (nothing listens on {socketPath})",
                 SocketError.AccessDenied => $"not allowed to use {socketPath}: run as root",
-                _ => $"cannot reach nlbd at {socketPath}: {e.Message}",
+                _ => $"cannot reach nlbd at {socketPath}: {s.Message}",
             });
         }
 
-        var line = JsonSerializer.SerializeToUtf8Bytes(request, ControlJsonContext.Default.ControlRequest);
-        await socket.SendAsync(line.Append((byte)'\n').ToArray(), SocketFlags.None, ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        var answer = new MemoryStream();
-        var buffer = new byte[16384];
-        while (true)
-        {
-            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            if (n == 0)
-            {
-                break;
-            }
-
-            answer.Write(buffer, 0, n);
-            if (Array.IndexOf(buffer, (byte)'\n', 0, n) >= 0)
-            {
-                break;
-            }
-        }
-
-        var text = Encoding.UTF8.GetString(answer.ToArray()).Trim();
         try
         {
-            return JsonSerializer.Deserialize(text, ControlJsonContext.Default.ControlResponse)
+            return JsonSerializer.Deserialize(line, ControlJsonContext.Default.ControlResponse)
                 ?? throw new CliException("nlbd sent an empty answer");
         }
         catch (JsonException e)
