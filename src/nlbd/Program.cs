@@ -11,6 +11,7 @@ using OpenNlb.Core.Hashing;
 using OpenNlb.Core.Membership;
 using OpenNlb.Linux.Links;
 using OpenNlb.Daemon.Control;
+using OpenNlb.Daemon.Service;
 using OpenNlb.Linux.Sockets;
 
 namespace OpenNlb.Daemon;
@@ -145,6 +146,7 @@ internal static class Program
         var status = new StatusFile(options.StateFile);
 
         using var stop = new CancellationTokenSource();
+        using var service = new ServiceManager(log);
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var kernel = new KernelDataPlane(spec);
@@ -176,11 +178,14 @@ internal static class Program
             using var control = new ControlServer(options.ControlSocket, loop.ExecuteAsync, log);
             control.Start();
             var serving = control.RunAsync(stop.Token);
+            service.Ready($"host {host.Priority} of cluster '{cluster.Name}' on {host.Interface}", async () => (await loop.ExecuteAsync(null)).Ok, stop.Token);
             await loop.RunAsync(stop.Token);
             await serving;
         }
         finally
         {
+            service.Stopping();
+
             // VIP first: with the filter gone and the VIP still up, this host would accept everything.
             foreach (var problem in await iface.DetachAsync(CancellationToken.None))
             {
@@ -205,6 +210,7 @@ internal static class Program
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
+            service.Stopping();
             stop.Cancel();
         }
     }
