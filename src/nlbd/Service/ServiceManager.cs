@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using OpenNlb.Linux.Systemd;
 
 namespace OpenNlb.Daemon.Service;
 
@@ -20,7 +21,7 @@ internal sealed class ServiceManager(ILogger log) : IDisposable
             return;
         }
 
-        var interval = ServiceWatchdog.IntervalFromEnvironment();
+        var interval = SystemdNotify.WatchdogIntervalFromEnvironment();
         if (_notify.Ready(status) is { } problem)
         {
             ServiceLog.NotifyFailed(log, problem);

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
+using OpenNlb.Linux.Systemd;
 
 namespace OpenNlb.Daemon.Service;
 
@@ -11,28 +11,6 @@ namespace OpenNlb.Daemon.Service;
 /// </summary>
 internal static class ServiceWatchdog
 {
-    /// <summary>
-    /// The watchdog interval systemd asks for, as sd_watchdog_enabled(3) reads it: $WATCHDOG_USEC,
-    /// meant for this process when $WATCHDOG_PID is unset or names it; null when there is none.
-    /// </summary>
-    public static TimeSpan? Interval(string? usec, string? pid, int self)
-    {
-        if (!ulong.TryParse(usec, NumberStyles.None, CultureInfo.InvariantCulture, out var microseconds) || microseconds == 0)
-        {
-            return null;
-        }
-
-        if (!string.IsNullOrEmpty(pid) && (!int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var target) || target != self))
-        {
-            return null;
-        }
-
-        return TimeSpan.FromMicroseconds(Math.Min(microseconds, (ulong)TimeSpan.FromDays(1).TotalMicroseconds));
-    }
-
-    public static TimeSpan? IntervalFromEnvironment() =>
-        Interval(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), Environment.GetEnvironmentVariable("WATCHDOG_PID"), Environment.ProcessId);
-
     /// <summary>Pings until <paramref name="ct"/> is cancelled (the clean stop has begun; systemd stops watching then).</summary>
     public static async Task RunAsync(SystemdNotify notify, TimeSpan interval, Func<Task<bool>> loopAnswers, ILogger log, CancellationToken ct)
     {

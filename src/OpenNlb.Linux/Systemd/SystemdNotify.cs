@@ -1,7 +1,8 @@
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace OpenNlb.Daemon.Service;
+namespace OpenNlb.Linux.Systemd;
 
 /// <summary>
 /// sd_notify(3), written by hand: one datagram of "KEY=VALUE" lines to the Unix socket named by
@@ -10,7 +11,7 @@ namespace OpenNlb.Daemon.Service;
 /// nlbd has no generic host to hang it on; the protocol is a dozen lines (docs/service.md).
 /// Without $NOTIFY_SOCKET (run by hand, by the lab, by a test) every call does nothing.
 /// </summary>
-internal sealed class SystemdNotify : IDisposable
+public sealed class SystemdNotify : IDisposable
 {
     private readonly Socket? _socket;
     private readonly UnixDomainSocketEndPoint? _target;
@@ -33,6 +34,28 @@ internal sealed class SystemdNotify : IDisposable
     public string? Address { get; }
 
     public static SystemdNotify FromEnvironment() => new(Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
+
+    /// <summary>
+    /// The watchdog interval systemd asks for, as sd_watchdog_enabled(3) reads it: $WATCHDOG_USEC,
+    /// meant for this process when $WATCHDOG_PID is unset or names it; null when there is none.
+    /// </summary>
+    public static TimeSpan? WatchdogInterval(string? usec, string? pid, int self)
+    {
+        if (!ulong.TryParse(usec, NumberStyles.None, CultureInfo.InvariantCulture, out var microseconds) || microseconds == 0)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(pid) && (!int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var target) || target != self))
+        {
+            return null;
+        }
+
+        return TimeSpan.FromMicroseconds(Math.Min(microseconds, (ulong)TimeSpan.FromDays(1).TotalMicroseconds));
+    }
+
+    public static TimeSpan? WatchdogIntervalFromEnvironment() =>
+        WatchdogInterval(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), Environment.GetEnvironmentVariable("WATCHDOG_PID"), Environment.ProcessId);
 
     /// <summary>The ruleset is in the kernel and the control socket listens: systemd may start what comes after nlbd.</summary>
     public string? Ready(string status) => Send($"READY=1\nSTATUS={status}");
