@@ -22,7 +22,7 @@ public sealed record LabOptions
     /// <summary>Extra source addresses per client, alternating 198.51.100.0/24 and 203.0.113.0/24.</summary>
     public int ClientAddresses { get; init; }
 
-    /// <summary>nlbd to run; null: env NLBD, else artifacts/bin/nlbd/debug/nlbd in the repository.</summary>
+    /// <summary>nlbd to run; null: env NLBD, else artifacts/bin/nlbd/debug/nlbd in the repository, else the installed one (ToolLocator).</summary>
     public string? NlbdPath { get; init; }
 
     /// <summary>nlb whose `lab serve` is the lab service; null: env NLB, this process if it is nlb, else the repository's build.</summary>

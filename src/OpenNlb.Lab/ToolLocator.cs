@@ -2,7 +2,8 @@ namespace OpenNlb.Lab;
 
 /// <summary>
 /// Finds nlbd and nlb: an explicit path, else an environment variable, else the build output under
-/// the repository root (the directory holding OpenNlb.slnx, found by walking up from this binary).
+/// the repository root (the directory holding OpenNlb.slnx, found by walking up from this binary),
+/// else, in an installed copy with no repository around it, the one beside this binary.
 /// </summary>
 public static class ToolLocator
 {
@@ -49,9 +50,17 @@ public static class ToolLocator
             return self;
         }
 
-        var root = FindRepositoryRoot(AppContext.BaseDirectory)
-            ?? throw new LabException($"cannot find {tool}: no {optionName}, no {variable} in the environment, and no {SolutionFile} above {AppContext.BaseDirectory}");
-        return Existing(BuildOutput(root, tool), $"{tool} (built by `dotnet build src/{tool}`; or pass {optionName} or set {variable})");
+        // Installed from the Debian package, nlb and nlbd are side by side in /usr/lib/opennlb.
+        var installed = Path.Combine(AppContext.BaseDirectory, tool);
+        var root = FindRepositoryRoot(AppContext.BaseDirectory);
+        if (root is null && File.Exists(installed))
+        {
+            return installed;
+        }
+
+        return root is null
+            ? throw new LabException($"cannot find {tool}: no {optionName}, no {variable} in the environment, not installed beside this program, and no {SolutionFile} above {AppContext.BaseDirectory}")
+            : Existing(BuildOutput(root, tool), $"{tool} (built by `dotnet build src/{tool}`; or pass {optionName} or set {variable})");
     }
 
     private static string Existing(string path, string what)

@@ -40,7 +40,7 @@ internal static class LabCommand
         {
             Description = "Extra source addresses per client, from 198.51.100.0/24 and 203.0.113.0/24",
         };
-        var nlbd = new Option<string?>("--nlbd") { Description = "nlbd binary (default: $NLBD, else artifacts/bin/nlbd/debug/nlbd)" };
+        var nlbd = new Option<string?>("--nlbd") { Description = "nlbd binary (default: $NLBD, else artifacts/bin/nlbd/debug/nlbd in a checkout, else the installed nlbd)" };
         var command = new Command("up", "Build a lab and start its services and nlbd") { name, hosts, clients, mode, noNlbd, clientAddresses, nlbd };
         command.SetAction(parse => CliErrors.RunAsync(async () =>
         {

@@ -109,11 +109,29 @@ public sealed class InstalledPackageFixture : IAsyncLifetime
         _log.Add($"build-deb.sh: {watch.Elapsed.TotalSeconds:0} s, {Path.GetFileName(Deb)}, {new FileInfo(Deb).Length / 1024.0 / 1024:0.0} MiB");
     }
 
-    /// <summary>apt-get install ./opennlb_*.deb, as the docs say, with earlier downloads handed back to apt.</summary>
-    internal static async Task InstallAsync(ChrootCopy root, string deb, IReadOnlyList<string> also, CancellationToken ct)
+    /// <summary>
+    /// apt-get install, as the docs say: a .deb path is copied into the root and installed from
+    /// there, every dependency resolved by apt from the mirror; Recommends are left out, so that a
+    /// dependency missing from Depends cannot hide behind one. Packages downloaded by earlier runs
+    /// are handed to apt again, and what it downloads now is kept for the next run.
+    /// </summary>
+    internal static async Task AptInstallAsync(ChrootCopy root, IReadOnlyList<string> packages, CancellationToken ct)
     {
-        var inside = "/tmp/" + Path.GetFileName(deb);
-        File.Copy(deb, root.HostPath(inside), overwrite: true);
+        var arguments = new List<string> { "apt-get", "install", "-y", "-q", "--no-install-recommends" };
+        foreach (var package in packages)
+        {
+            if (package.EndsWith(".deb", StringComparison.Ordinal))
+            {
+                var inside = "/tmp/" + Path.GetFileName(package);
+                File.Copy(package, root.HostPath(inside), overwrite: true);
+                arguments.Add(inside);
+            }
+            else
+            {
+                arguments.Add(package);
+            }
+        }
+
         var archives = root.HostPath("/var/cache/apt/archives");
         Directory.CreateDirectory(CleanRoot.Archives);
         foreach (var cached in Directory.EnumerateFiles(CleanRoot.Archives, "*.deb"))
@@ -122,16 +140,16 @@ public sealed class InstalledPackageFixture : IAsyncLifetime
         }
 
         await root.RunCheckedAsync(["apt-get", "update", "-q"], TimeSpan.FromMinutes(5), ct);
-        await root.RunCheckedAsync(["apt-get", "install", "-y", "-q", "--no-install-recommends", inside, .. also], TimeSpan.FromMinutes(10), ct);
+        await root.RunCheckedAsync(arguments, TimeSpan.FromMinutes(10), ct);
         foreach (var downloaded in Directory.EnumerateFiles(archives, "*.deb"))
         {
             File.Copy(downloaded, Path.Combine(CleanRoot.Archives, Path.GetFileName(downloaded)), overwrite: true);
         }
     }
 
-    private Task InstallAsync(ChrootCopy root, CancellationToken ct) => InstallAsync(root, Deb, ["man-db"], ct);
+    private Task InstallAsync(ChrootCopy root, CancellationToken ct) => AptInstallAsync(root, [Deb, "man-db"], ct);
 
-    /// <summary>Copies left by an interrupted run: nothing runs in them any more, so they are removed.</summary>
+    /// <summary>Copies left by an interrupted run (over an hour old) are removed, with anything still running in them.</summary>
     private static async Task LeftoversAsync()
     {
         foreach (var dir in Directory.EnumerateDirectories(Path.GetDirectoryName(ChrootCopy.Prefix)!, Path.GetFileName(ChrootCopy.Prefix) + "*"))

@@ -114,7 +114,7 @@ public sealed class InstalledPackageTests(InstalledPackageFixture package)
         var later = await RepackAsync(package.Deb, package.Version + "+1", Ct);
         try
         {
-            await InstalledPackageFixture.InstallAsync(root, later, [], Ct);
+            await InstalledPackageFixture.AptInstallAsync(root, [later], Ct);
         }
         finally
         {
