@@ -7,7 +7,7 @@ namespace OpenNlb.EndToEnd.Tests.Packaging;
 
 /// <summary>
 /// A root file system booted with systemd as its init by systemd-nspawn, inside a network
-/// namespace of the test: the unit runs under a real service manager, with its hardening, its
+/// namespace of the test (its eth0, and a /sys that shows it): the unit runs under a real service manager, with its hardening, its
 /// readiness protocol and its stop. The machine needs no systemd of its own (--register=no,
 /// --keep-unit). Disposing powers the container off, or kills its init (and so every process in
 /// its PID namespace) when that does not work.
@@ -15,9 +15,22 @@ namespace OpenNlb.EndToEnd.Tests.Packaging;
 internal sealed class BootedContainer : IAsyncDisposable
 {
     private readonly Process _nspawn;
+    private readonly string _cgroups;
     private readonly StringBuilder _console = new();
 
-    private BootedContainer(Process nspawn) => _nspawn = nspawn;
+    // nspawn shows a container the /sys it finds, and the machine's /sys is the machine's network:
+    // nlbd would read another interface's MAC there. So nspawn starts in a mount namespace of its
+    // own, in the test's network namespace, with a sysfs of that network on /sys and the machine's
+    // cgroup trees bound back under it (nspawn needs them). $1: a directory to hold the cgroup
+    // trees meanwhile; $2: the network namespace; the rest: systemd-nspawn's arguments.
+    private const string Launcher = """
+        set -e
+        cgroups=$1; ns=$2; shift 2
+        mount --rbind /sys/fs/cgroup "$cgroups"
+        exec nsenter --net="/run/netns/$ns" sh -c 'mount -t sysfs sysfs /sys && mount --rbind "$0" /sys/fs/cgroup && exec systemd-nspawn "$@"' "$cgroups" "$@"
+        """;
+
+    private BootedContainer(Process nspawn, string cgroups) => (_nspawn, _cgroups) = (nspawn, cgroups);
 
     /// <summary>The container's init (systemd), as this machine numbers it.</summary>
     public int Leader { get; private set; }
@@ -40,9 +53,12 @@ internal sealed class BootedContainer : IAsyncDisposable
     /// </summary>
     public static async Task<BootedContainer> BootAsync(string root, string netns, CancellationToken ct)
     {
-        var start = new ProcessStartInfo("systemd-nspawn") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var cgroups = $"/run/onlb-tp-cgroup-{Guid.NewGuid().ToString("n")[..8]}";
+        Directory.CreateDirectory(cgroups);
+        var start = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[]
         {
+            "-m", "--propagation", "private", "sh", "-c", Launcher, "sh", cgroups, netns,
             "--directory", root, "--boot", "--register=no", "--keep-unit", "--capability=CAP_NET_ADMIN",
             $"--network-namespace-path=/run/netns/{netns}", "--console=pipe", "--machine", "onlbtp" + Guid.NewGuid().ToString("n")[..8],
         })
@@ -50,7 +66,7 @@ internal sealed class BootedContainer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var container = new BootedContainer(new Process { StartInfo = start });
+        var container = new BootedContainer(new Process { StartInfo = start }, cgroups);
         container._nspawn.OutputDataReceived += (_, e) => container.Append(e.Data);
         container._nspawn.ErrorDataReceived += (_, e) => container.Append(e.Data);
         container._nspawn.Start();
@@ -97,7 +113,7 @@ internal sealed class BootedContainer : IAsyncDisposable
             _ = await ExecAsync(["systemctl", "poweroff"], TimeSpan.FromSeconds(30), CancellationToken.None);
             if (await ExitedAsync(TimeSpan.FromSeconds(30)))
             {
-                _nspawn.Dispose();
+                Release();
                 return;
             }
 
@@ -111,7 +127,20 @@ internal sealed class BootedContainer : IAsyncDisposable
             await ExitedAsync(TimeSpan.FromSeconds(10));
         }
 
+        Release();
+    }
+
+    // The cgroup trees were bound in nspawn's own mount namespace, gone with it: the directory is empty again.
+    private void Release()
+    {
         _nspawn.Dispose();
+        try
+        {
+            Directory.Delete(_cgroups);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private async Task WaitForBootAsync(CancellationToken ct)
@@ -124,8 +153,11 @@ internal sealed class BootedContainer : IAsyncDisposable
                 throw new ContainerBootException($"systemd-nspawn did not start a container here (exit code {(_nspawn.HasExited ? _nspawn.ExitCode : "none")}): {Console.Trim()}");
             }
 
-            var children = $"/proc/{_nspawn.Id}/task/{_nspawn.Id}/children";
-            if (File.Exists(children) && int.TryParse((await File.ReadAllTextAsync(children, ct)).Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(), CultureInfo.InvariantCulture, out var leader))
+            // The launcher execs its way to nspawn, whose child becomes the container's systemd.
+            if (Comm(_nspawn.Id) == "systemd-nspawn"
+                && File.Exists($"/proc/{_nspawn.Id}/task/{_nspawn.Id}/children")
+                && (await File.ReadAllTextAsync($"/proc/{_nspawn.Id}/task/{_nspawn.Id}/children", ct)).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(c => int.Parse(c, CultureInfo.InvariantCulture)).FirstOrDefault(c => Comm(c) == "systemd") is var leader and > 0)
             {
                 Leader = leader;
             }
@@ -135,12 +167,38 @@ internal sealed class BootedContainer : IAsyncDisposable
             }
         }
 
-        // --wait returns when the boot is over: running, or degraded when some unit failed.
-        var state = await ExecAsync(["systemctl", "is-system-running", "--wait"], TimeSpan.FromSeconds(120), ct);
-        var text = state.StandardOutput.Trim();
-        if (text is not ("running" or "degraded"))
+        // --wait returns when the boot is over: running, or degraded when some unit failed. Until
+        // systemd has opened its socket, systemctl cannot connect at all: ask again.
+        var text = "";
+        while (watch.Elapsed < TimeSpan.FromSeconds(120))
         {
-            throw new ContainerBootException($"systemd did not finish booting in systemd-nspawn here ({text} {state.StandardError.Trim()}): {Console.Trim()}");
+            var state = await ExecAsync(["systemctl", "is-system-running", "--wait"], TimeSpan.FromSeconds(120), ct);
+            text = $"{state.StandardOutput.Trim()} {state.StandardError.Trim()}".Trim();
+            if (state.StandardOutput.Trim() is "running" or "degraded")
+            {
+                return;
+            }
+
+            if (_nspawn.HasExited)
+            {
+                break;
+            }
+
+            await Task.Delay(250, ct);
+        }
+
+        throw new ContainerBootException($"systemd did not finish booting in systemd-nspawn here ({text}): {Console.Trim()}");
+    }
+
+    private static string? Comm(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 
