@@ -8,7 +8,7 @@
 # nlbd and nlb are published self-contained into /usr/lib/opennlb, sharing one copy of the .NET
 # runtime, with links in /usr/sbin and /usr/bin: Debian has no .NET 10 runtime package, so the
 # target needs none. Not trimmed: trimming would make the shipped code differ from the tested
-# code wherever reflection is used, for ~25 MB less (docs/service.md).
+# code wherever reflection is used (docs/service.md says more).
 #
 # The version is <VersionPrefix in Directory.Build.props>~git<commits>.<commit>, a pre-release
 # of that version that sorts by commit count; --version sets it (a release: --version 0.1.0).
@@ -122,6 +122,7 @@ for page in nlbd.8 nlb.8; do
   gzip -9n < "$work/$page" > "$pkg/usr/share/man/man8/$page.gz"
 done
 chmod -R u=rwX,go=rX "$pkg"
+find "$lib" -type f \( -name '*.dll' -o -name '*.json' \) -exec chmod 644 {} +
 
 # 3. Depends: what the binaries are linked against, mapped to this system's packages, must be in
 # the list below (which adds what they load by name: libssl3 for the heartbeat HMAC, libnftables1,
@@ -150,6 +151,8 @@ sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" -e "s/@
 install -m 644 "$here/debian/conffiles" "$pkg/DEBIAN/conffiles"
 install -m 755 "$here/debian/postinst" "$here/debian/prerm" "$here/debian/postrm" "$pkg/DEBIAN/"
 deb="$output/opennlb_${version}_${arch}.deb"
+# In artifacts/deb (the default), a package of an earlier build is replaced, not piled up.
+[ "$output" != "$root/artifacts/deb" ] || rm -f "$output"/opennlb_*_"$arch".deb
 dpkg-deb --root-owner-group -Zxz --build "$pkg" "$deb" >&2
 echo "build-deb: $(du -h "$deb" | cut -f1) package, $((size / 1024)) MB installed; Depends: $depends" >&2
 echo "$deb"
