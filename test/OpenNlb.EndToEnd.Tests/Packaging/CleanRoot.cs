@@ -5,9 +5,9 @@ namespace OpenNlb.EndToEnd.Tests.Packaging;
 
 /// <summary>
 /// A Debian bookworm minbase root made by debootstrap, kept in /var/cache/opennlb-test between
-/// runs (a bootstrap takes a minute or more; a copy, seconds). It is made aside and renamed into
-/// place, so a half-made root is never used; one older than <see cref="MaxAge"/> is made again,
-/// and deleting the directory forces that.
+/// runs (a bootstrap takes a minute or so; a copy, seconds). It is made aside and renamed into
+/// place, so a half-made root is never used; one older than <see cref="MaxAge"/>, or made from
+/// another mirror, is made again, and deleting the directory forces that.
 /// </summary>
 internal static class CleanRoot
 {
@@ -24,7 +24,9 @@ internal static class CleanRoot
     /// <summary>The cached root, bootstrapped first if there is none (or it is too old).</summary>
     public static async Task<string> EnsureAsync(string mirror, Action<string> log, CancellationToken ct)
     {
-        if (File.Exists(Stamp) && Directory.Exists(Template) && DateTime.UtcNow - File.GetLastWriteTimeUtc(Stamp) < MaxAge)
+        // The stamp names the mirror the root was made from (its apt sources point there).
+        if (File.Exists(Stamp) && Directory.Exists(Template) && DateTime.UtcNow - File.GetLastWriteTimeUtc(Stamp) < MaxAge
+            && (await File.ReadAllTextAsync(Stamp, ct)).Trim() == mirror)
         {
             log($"clean root: cached {Template} from {File.GetLastWriteTimeUtc(Stamp):yyyy-MM-dd}");
             return Template;

@@ -111,7 +111,7 @@ public sealed class InstalledPackageTests(InstalledPackageFixture package)
 
         // An upgrade: the same package as a later version. The untouched example is replaced
         // without a question (it is a conffile); enablement stays.
-        var later = await RepackAsync(package.Deb, package.Version + "+1", Ct);
+        var later = await Repack.WithVersionAsync(package.Deb, package.Version + "+1", Ct);
         try
         {
             await InstalledPackageFixture.AptInstallAsync(root, [later], Ct);
@@ -149,19 +149,5 @@ public sealed class InstalledPackageTests(InstalledPackageFixture package)
         {
             TestContext.Current.TestOutputHelper?.WriteLine(line);
         }
-    }
-
-    /// <summary>The package again under another version (uncompressed: only the version matters).</summary>
-    private static async Task<string> RepackAsync(string deb, string version, CancellationToken ct)
-    {
-        var work = Directory.CreateTempSubdirectory("onlb-tp-repack-").FullName;
-        var tree = Path.Combine(work, "tree");
-        await CommandRunner.RunCheckedAsync("dpkg-deb", ["-R", deb, tree], TimeSpan.FromMinutes(2), cancellationToken: ct);
-        var control = Path.Combine(tree, "DEBIAN/control");
-        var lines = (await File.ReadAllLinesAsync(control, ct)).Select(l => l.StartsWith("Version: ", StringComparison.Ordinal) ? "Version: " + version : l);
-        await File.WriteAllLinesAsync(control, lines, ct);
-        var output = Path.Combine(work, $"opennlb_{version}.deb");
-        await CommandRunner.RunCheckedAsync("dpkg-deb", ["--root-owner-group", "-Znone", "--build", tree, output], TimeSpan.FromMinutes(2), cancellationToken: ct);
-        return output;
     }
 }

@@ -10,7 +10,8 @@ namespace OpenNlb.EndToEnd.Tests.Packaging;
 /// The unit under a real systemd: the installed package in a clean root with systemd added,
 /// booted by systemd-nspawn in a network namespace. What the chroot run of
 /// <see cref="InstalledDaemonTests"/> can only imitate is the real thing here: every hardening
-/// option, `systemctl start` waiting for READY=1, Restart= after a crash, `systemctl stop`.
+/// option, `systemctl start` waiting for READY=1, Restart= after a crash, `systemctl stop`, and
+/// the maintainer scripts with a running service: an upgrade restarts it, a removal stops it.
 /// </summary>
 [Collection(InstalledPackageCollection.Name)]
 public sealed class InstalledServiceTests(InstalledPackageFixture package)
@@ -20,7 +21,7 @@ public sealed class InstalledServiceTests(InstalledPackageFixture package)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Unit_UnderSystemd_StartsWhenReady_RestartsACrash_AndStopsCleanly()
+    public async Task Unit_UnderSystemd_StartsWhenReady_RestartsACrash_StopsCleanly_AndSurvivesUpgradeAndRemoval()
     {
         package.Require();
         if (!Requires.HasTool("systemd-nspawn"))
@@ -94,6 +95,32 @@ public sealed class InstalledServiceTests(InstalledPackageFixture package)
 
         var security = await container.ExecAsync(["systemd-analyze", "security", "--no-pager", "nlbd"], Quick, Ct);
         output?.WriteLine(security.StandardOutput.Split('\n').FirstOrDefault(l => l.Contains("Overall exposure", StringComparison.Ordinal)) ?? security.StandardError);
+
+        // An upgrade while nlbd runs: postinst restarts it on the new files.
+        await container.ExecCheckedAsync(["systemctl", "start", "nlbd"], Quick, Ct);
+        var before = (await container.ShowAsync("nlbd", Ct))["MainPID"];
+        var later = await Repack.WithVersionAsync(package.Deb, package.Version + "+1", Ct);
+        try
+        {
+            // nspawn gives the container a /tmp of its own: /var/tmp is the one the host shares.
+            File.Copy(later, root.HostPath("/var/tmp/later.deb"));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(later)!, recursive: true);
+        }
+
+        await container.ExecCheckedAsync(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q", "/var/tmp/later.deb"], Quick, Ct);
+        var upgraded = await container.ShowAsync("nlbd", Ct);
+        Assert.True(upgraded["ActiveState"] == "active" && upgraded["MainPID"] != before, $"after the upgrade: {upgraded["ActiveState"]}, MainPID {before} -> {upgraded["MainPID"]}");
+        Assert.Equal(package.Version + "+1", await container.ExecCheckedAsync(["dpkg-query", "-W", "-f", "${Version}", "opennlb"], Quick, Ct));
+        Assert.Contains("host 1", await container.ExecCheckedAsync(["nlb", "query"], Quick, Ct), StringComparison.Ordinal);
+
+        // Removal stops it cleanly (prerm) before the files go.
+        await container.ExecCheckedAsync(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "remove", "-y", "-q", "opennlb"], Quick, Ct);
+        Assert.Equal(ownMac, await VethPair.ShowAsync(ns.Name, Ct));
+        Assert.DoesNotContain("opennlb", (await ns.ExecCheckedAsync("nft", "-t", "list", "ruleset")), StringComparison.Ordinal);
+        Assert.Contains("nlbd stopped; ruleset, VIPs and cluster MAC removed", (await container.ExecCheckedAsync(["journalctl", "-u", "nlbd", "--no-pager", "-o", "cat", "-n", "5"], Quick, Ct)), StringComparison.Ordinal);
     }
 
     private static async Task UntilAsync(BootedContainer container, Func<IReadOnlyDictionary<string, string>, bool> condition, string what)
