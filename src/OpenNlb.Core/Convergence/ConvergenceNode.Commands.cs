@@ -9,6 +9,7 @@ public sealed partial class ConvergenceNode
 {
     public CommandOutcome Execute(HostCommand command, long nowMs)
     {
+        nowMs = Clock(nowMs);
         var outcome = command.Kind switch
         {
             HostCommandKind.Resume => Resume(),
