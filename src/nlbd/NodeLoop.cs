@@ -40,7 +40,20 @@ internal sealed partial class NodeLoop(
     private bool _scanning;
     private long _nextScanMs;
 
+    /// <summary>
+    /// A moment at which the receiver found the socket empty: every datagram that arrived before
+    /// it has been posted to the loop. Written after the posts, read before the loop drains them.
+    /// </summary>
+    private long _heardUpToMs;
+
     private long NowMs => (long)time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
+
+    /// <summary>
+    /// The time the node may judge the peers at: never later than what the receiver has read. A
+    /// receiver that lags (a start still compiling, a starved thread) must not make live peers
+    /// look silent: a host that believes itself alone issues a map of one and claims everything.
+    /// </summary>
+    private long JudgeMs => Math.Min(NowMs, Volatile.Read(ref _heardUpToMs));
 
     /// <summary>Runs a command on the loop; the answer carries the status after it.</summary>
     public Task<ControlResponse> ExecuteAsync(HostCommand? command)
@@ -50,7 +63,7 @@ internal sealed partial class NodeLoop(
         // Stamped on arrival, like datagrams: if the loop is busy, the heartbeats that arrive
         // behind this command in the queue are still unread when it runs, and judging the peers at
         // a later time would find them silent.
-        var arrived = NowMs;
+        var arrived = JudgeMs;
         var posted = _events.Writer.TryWrite(() =>
         {
             var now = arrived;
@@ -66,7 +79,7 @@ internal sealed partial class NodeLoop(
                 Log.CommandDone(log, command.Kind.ToString(), outcome.Message);
             }
 
-            Effects(NowMs);
+            Effects(JudgeMs);
             done.SetResult(outcome.Ok
                 ? new ControlResponse { Ok = true, Message = outcome.Message, Status = Snapshot(now) }
                 : new ControlResponse { Ok = false, Error = outcome.Message, Status = Snapshot(now) });
@@ -93,6 +106,7 @@ internal sealed partial class NodeLoop(
                 // What arrived while the loop was busy first: expiring a peer whose heartbeat sits
                 // unread in the queue would be a failover of our own making.
                 var busy = Stopwatch.GetTimestamp();
+                var heard = JudgeMs;
                 var handled = 0;
                 while (_events.Reader.TryRead(out var pending))
                 {
@@ -101,7 +115,7 @@ internal sealed partial class NodeLoop(
                 }
 
                 var events = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
-                var now = NowMs;
+                var now = heard;
                 node.Tick(now);
                 var tick = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
                 Effects(now);
@@ -113,7 +127,7 @@ internal sealed partial class NodeLoop(
                     Log.SlowLoop(log, total, handled, events, tick - events, effects - tick, total - effects);
                 }
 
-                var wait = Math.Clamp(Math.Min(node.NextWakeMs(now), _nextScanMs) - NowMs, 1, 1000);
+                var wait = Math.Clamp(Math.Min(node.NextWakeMs(now), _nextScanMs) - now, 1, 1000);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(TimeSpan.FromMilliseconds(wait));
                 try
@@ -160,7 +174,7 @@ internal sealed partial class NodeLoop(
                     Send(wire.Encode(_lastHeartbeat));
                 }
 
-                _watchdog?.LoopSent(now);
+                _watchdog?.LoopSent(NowMs);
                 counters.Add("heartbeats_sent");
             }
         }
@@ -186,7 +200,7 @@ internal sealed partial class NodeLoop(
                     var (flows, clients) = await inventory.CollectHandoverAsync(kept);
                     _events.Writer.TryWrite(() =>
                     {
-                        node.HandoverCollected(epoch, flows, clients, NowMs);
+                        node.HandoverCollected(epoch, flows, clients, JudgeMs);
                         counters.Add("handover_flows_sent", flows.Count);
                         Log.HandoverCollected(log, epoch, flows.Count, clients.Count);
                     });
@@ -218,7 +232,7 @@ internal sealed partial class NodeLoop(
                         _events.Writer.TryWrite(() =>
                         {
                             _scanning = false;
-                            node.RetainKept(usage, NowMs);
+                            node.RetainKept(usage, JudgeMs);
                         });
                     }
                     catch (Exception e)
@@ -331,12 +345,22 @@ internal sealed partial class NodeLoop(
     {
         // One byte more than the largest datagram: an oversized one is seen as such, not truncated into something that parses.
         var buffer = new byte[Wire.MaxDatagram + 1];
+        var wait = TimeSpan.FromMilliseconds(Math.Clamp(config.Cluster.Heartbeat.PeriodMs / 2, 5, 100));
         while (!ct.IsCancellationRequested)
         {
             int n;
             try
             {
-                n = socket.Receive(buffer, TimeSpan.FromMilliseconds(200));
+                // The time first, then the check: empty at some moment after it means everything
+                // that arrived before it was read and posted.
+                var checkedAt = NowMs;
+                if (!socket.HasPending)
+                {
+                    Volatile.Write(ref _heardUpToMs, checkedAt);
+                }
+
+                // A short wait keeps that moment fresh when no peer sends (a host alone).
+                n = socket.Receive(buffer, wait);
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
             {
