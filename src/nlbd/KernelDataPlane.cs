@@ -28,7 +28,7 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     /// Foreign entries, then the new ownership in steps that are each safe on their own
     /// (<see cref="OwnershipSteps"/>). If a step fails, <see cref="Current"/> is where the kernel is.
     /// </summary>
-    public void Apply(Ownership next, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients)
+    public void Apply(Ownership next, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients, Action? stepApplied = null)
     {
         if (Current is null)
         {
@@ -57,6 +57,7 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
             // lease may be renewed in between: a long move must not let it lapse, which would
             // drop this host's UDP flows for a moment.
             RenewLease();
+            stepApplied?.Invoke();
         }
 
         Current = next;
