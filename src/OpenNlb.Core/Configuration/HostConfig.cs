@@ -16,6 +16,12 @@ public sealed record HostConfig
 
     public HostState InitialState { get; init; } = HostState.Started;
 
+    /// <summary>
+    /// Whether other hosts of the cluster may send this host commands (over the authenticated
+    /// cluster channel). Off by default: a stolen cluster key should not also stop every host.
+    /// </summary>
+    public bool RemoteControl { get; init; }
+
     /// <summary>Per port rule settings of this host, by rule name. A rule not listed uses the defaults.</summary>
     public IReadOnlyDictionary<string, HostPortRule> PortRules { get; init; } =
         new Dictionary<string, HostPortRule>(StringComparer.Ordinal);

@@ -15,6 +15,27 @@ public sealed record ControlRequest
     public int? Weight { get; init; }
 
     public double? TimeoutSeconds { get; init; }
+
+    /// <summary>Another host to run the command on, over the cluster channel (it must allow remote control).</summary>
+    public int? Node { get; init; }
+
+    /// <summary>Run the command on every host of the cluster: this one and every live peer.</summary>
+    public bool? Cluster { get; init; }
+}
+
+/// <summary>One host's answer to a command sent to it (or run locally) for <c>--node</c> or <c>--cluster</c>.</summary>
+public sealed record HostResult
+{
+    public required int Host { get; init; }
+
+    public required bool Ok { get; init; }
+
+    /// <summary>The host's state after the command (as <c>nlb query</c> names it); null when it did not answer.</summary>
+    public string? State { get; init; }
+
+    public string? Message { get; init; }
+
+    public string? Error { get; init; }
 }
 
 /// <summary>The answer: ok with a message and the host's status, or an error that says what was wrong.</summary>
@@ -27,6 +48,9 @@ public sealed record ControlResponse
     public string? Error { get; init; }
 
     public HostStatus? Status { get; init; }
+
+    /// <summary>Per host, for a command sent with <c>node</c> or <c>cluster</c>.</summary>
+    public IReadOnlyList<HostResult>? Hosts { get; init; }
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -14,14 +14,39 @@ public static class ControlParser
     /// <summary>Largest request accepted, in bytes: a valid one needs about 100.</summary>
     public const int MaxRequestBytes = 4096;
 
-    public const string Commands = "query, start, stop, drainstop, suspend, resume, enable, disable, drain, weight";
+    public const string Commands = "query, start, stop, drainstop, suspend, resume, enable, disable, drain, weight, reload";
 
     /// <summary>Null command with null error means "query".</summary>
     public static (HostCommand? Command, string? Error) Parse(ReadOnlySpan<byte> line)
     {
+        var (_, command, error) = ParseRequest(line);
+        return (command, error);
+    }
+
+    /// <summary>
+    /// The request with its node command. A null command without error is a query or a reload
+    /// (<see cref="ControlRequest.Command"/> tells which), which are nlbd's, not the node's.
+    /// </summary>
+    public static (ControlRequest? Request, HostCommand? Command, string? Error) ParseRequest(ReadOnlySpan<byte> line)
+    {
+        var (request, command, error) = ParseUnchecked(line);
+        if (error is null && request is { Node: { } node } && node is < 1 or > 64)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"node {node} is outside 1..64");
+        }
+        else if (error is null && request is { Node: not null, Cluster: true })
+        {
+            error = "give \"node\" or \"cluster\", not both";
+        }
+
+        return error is null ? (request, command, null) : (null, null, error);
+    }
+
+    private static (ControlRequest? Request, HostCommand? Command, string? Error) ParseUnchecked(ReadOnlySpan<byte> line)
+    {
         if (line.Length > MaxRequestBytes)
         {
-            return (null, string.Create(CultureInfo.InvariantCulture, $"request too large ({line.Length} bytes, at most {MaxRequestBytes})"));
+            return (null, null, string.Create(CultureInfo.InvariantCulture, $"request too large ({line.Length} bytes, at most {MaxRequestBytes})"));
         }
 
         ControlRequest? request;
@@ -31,18 +56,18 @@ public static class ControlParser
         }
         catch (JsonException e)
         {
-            return (null, "malformed request: " + e.Message);
+            return (null, null, "malformed request: " + e.Message);
         }
 
         if (request?.Command is not { } name)
         {
-            return (null, "malformed request: no \"command\"; one of " + Commands);
+            return (null, null, "malformed request: no \"command\"; one of " + Commands);
         }
 
         var rule = request.Rule;
-        return name switch
+        var (command, error) = name switch
         {
-            "query" => (null, null),
+            "query" or "reload" => ((HostCommand?)null, (string?)null),
             "start" => (new HostCommand(HostCommandKind.Start), null),
             "stop" => (new HostCommand(HostCommandKind.Stop), null),
             "suspend" => (new HostCommand(HostCommandKind.Suspend), null),
@@ -61,6 +86,7 @@ public static class ControlParser
             "weight" => (new HostCommand(HostCommandKind.SetWeight, rule, request.Weight), null),
             _ => (null, $"unknown command '{Printable(name)}'; one of {Commands}"),
         };
+        return (request, command, error);
     }
 
     private static string Printable(string s)

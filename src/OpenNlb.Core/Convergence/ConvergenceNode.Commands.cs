@@ -31,6 +31,43 @@ public sealed partial class ConvergenceNode
         return outcome;
     }
 
+    /// <summary>
+    /// A reloaded configuration's load weights and handling priorities, in rule order; each rule's
+    /// state (enabled, disabled, draining) stays what the commands made it. Like a weight change:
+    /// what leaves the share is released at once, the rest waits for the next map.
+    /// </summary>
+    public CommandOutcome Reconfigure(IReadOnlyList<MemberRule> configured, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        nowMs = Clock(nowMs);
+        if (configured.Count != _rules.Length)
+        {
+            return CommandOutcome.Refused(string.Create(CultureInfo.InvariantCulture, $"{configured.Count} rules given, the cluster has {_rules.Length}"));
+        }
+
+        var changed = 0;
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            var next = _rules[i] with { LoadWeight = configured[i].LoadWeight, HandlingPriority = configured[i].HandlingPriority };
+            if (next != _rules[i])
+            {
+                _rules[i] = next;
+                changed++;
+            }
+        }
+
+        if (changed > 0)
+        {
+            _share.Release(CurrentShare());
+            _claimDirty = true;
+            _sendNow = true;
+            _shareDirty = true;
+            Update(nowMs);
+        }
+
+        return CommandOutcome.Done(string.Create(CultureInfo.InvariantCulture, $"{changed} port rule settings changed"));
+    }
+
     private CommandOutcome Start(long nowMs)
     {
         if (_state == MemberState.Started)

@@ -20,6 +20,11 @@ public static class WireFormat
 
     public const byte TypeHandover = 2;
 
+    /// <summary>A command for another host (remote control; off unless the target allows it).</summary>
+    public const byte TypeRemoteRequest = 3;
+
+    public const byte TypeRemoteReply = 4;
+
     /// <summary>Magic, version, type, length: all that is read before the tag is checked.</summary>
     public const int FixedHeaderSize = 8;
 
@@ -29,7 +34,7 @@ public static class WireFormat
     public const int TagSize = 16;
 
     /// <summary>The largest datagram of any type; a receive buffer one byte larger tells an oversized one apart.</summary>
-    public static int MaxDatagramSize => Math.Max(HeartbeatCodec.MaxSize, HandoverCodec.MaxSize);
+    public static int MaxDatagramSize => Math.Max(Math.Max(HeartbeatCodec.MaxSize, HandoverCodec.MaxSize), RemoteCodec.ReplyMaxSize);
 
     /// <summary>
     /// The type and cluster id of a datagram that looks like ours, <b>before</b> anything is

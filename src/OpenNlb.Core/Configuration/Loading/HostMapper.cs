@@ -5,7 +5,7 @@ namespace OpenNlb.Core.Configuration.Loading;
 
 internal static class HostMapper
 {
-    private static readonly string[] Keys = ["priority", "interface", "dedicatedIp", "initialState", "portRules"];
+    private static readonly string[] Keys = ["priority", "interface", "dedicatedIp", "initialState", "remoteControl", "portRules"];
     private static readonly string[] RuleKeys = ["loadWeight", "handlingPriority"];
     private static readonly HostConfig Defaults = new()
     {
@@ -29,6 +29,7 @@ internal static class HostMapper
             Interface = map.ReadRequired("interface", ScalarReader.String, Defaults.Interface),
             DedicatedIp = map.ReadRequired("dedicatedIp", ScalarReader.AddressWithPrefix, Defaults.DedicatedIp),
             InitialState = map.Read("initialState", ScalarReader.Enum(ConfigNames.HostStates), Defaults.InitialState),
+            RemoteControl = map.Read("remoteControl", ScalarReader.Bool, Defaults.RemoteControl),
             PortRules = map.Optional("portRules") is { } rules
                 ? MapRules(rules, map.PathOf("portRules"), errors)
                 : new Dictionary<string, HostPortRule>(StringComparer.Ordinal),
