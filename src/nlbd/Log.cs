@@ -67,4 +67,13 @@ internal static partial class Log
 
     [LoggerMessage(1402, LogLevel.Error, "control socket: {Message}")]
     public static partial void ControlFailed(ILogger logger, string message);
+
+    [LoggerMessage(1403, LogLevel.Information, "configuration reloaded from {Path}: {Changes}")]
+    public static partial void Reloaded(ILogger logger, string path, string changes);
+
+    [LoggerMessage(1404, LogLevel.Warning, "reload refused, the running configuration is kept ({Count} problem(s)): {Problems}")]
+    public static partial void ReloadRefused(ILogger logger, int count, string problems);
+
+    [LoggerMessage(1405, LogLevel.Warning, "remote command from host {Priority} refused: {Reason}")]
+    public static partial void RemoteRefused(ILogger logger, int priority, string reason);
 }

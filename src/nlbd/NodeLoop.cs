@@ -55,6 +55,12 @@ internal sealed partial class NodeLoop(
     /// </summary>
     private long JudgeMs => Math.Min(NowMs, Volatile.Read(ref _heardUpToMs));
 
+    /// <summary>A control request: on another host or every host, a reload, or a command or query here.</summary>
+    public Task<ControlResponse> HandleAsync(ControlRequest request, HostCommand? command) =>
+        request.Node is not null || request.Cluster == true ? ExecuteRemoteAsync(request, command)
+        : request.Command == "reload" ? ExecuteRemoteAsync(request with { Node = wire.Self.Priority }, null)
+        : ExecuteAsync(command);
+
     /// <summary>Runs a command on the loop; the answer carries the status after it.</summary>
     public Task<ControlResponse> ExecuteAsync(HostCommand? command)
     {
@@ -261,7 +267,7 @@ internal sealed partial class NodeLoop(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            kernel.Apply(target, flows, clients);
+            kernel.Apply(target, flows, clients, () => _watchdog?.LoopProgressed(NowMs));
             _kernelBehind = false;
             counters.Add("kernel_updates");
             counters.Add("foreign_entries_installed", flows.Count + clients.Count);
@@ -308,12 +314,7 @@ internal sealed partial class NodeLoop(
     /// <param name="now">When the datagram arrived, not when the loop got to it.</param>
     private void OnDatagram(byte[] datagram, long now)
     {
-        var (heartbeat, handover, error) = wire.Decode(datagram);
-        if (heartbeat is null && handover is null && error is null)
-        {
-            return;
-        }
-
+        var (message, error) = wire.Decode(datagram);
         if (error is not null)
         {
             counters.Add("datagrams_rejected_" + error);
@@ -321,18 +322,26 @@ internal sealed partial class NodeLoop(
             return;
         }
 
-        if (heartbeat is not null)
+        switch (message)
         {
-            var outcome = node.Receive(heartbeat, now);
-            counters.Add("heartbeats_received");
-            if (outcome is Observation.Mismatched or Observation.DuplicatePriority)
-            {
-                WarnOnce(heartbeat.HostPriority, outcome, now);
-            }
-        }
-        else if (handover is not null && node.Receive(handover, now))
-        {
-            counters.Add("handover_chunks_received");
+            case Heartbeat heartbeat:
+                var outcome = node.Receive(heartbeat, now);
+                counters.Add("heartbeats_received");
+                if (outcome is Observation.Mismatched or Observation.DuplicatePriority)
+                {
+                    WarnOnce(heartbeat.HostPriority, outcome, now);
+                }
+
+                break;
+            case Handover handover when node.Receive(handover, now):
+                counters.Add("handover_chunks_received");
+                break;
+            case RemoteRequest request:
+                OnRemoteRequest(request);
+                break;
+            case RemoteReply reply:
+                OnRemoteReply(reply);
+                break;
         }
     }
 

@@ -74,58 +74,18 @@ internal static class Program
     /// <summary>Reads and validates the configuration; prints every error and returns null if any.</summary>
     private static async Task<NlbConfig?> LoadAsync(string path)
     {
-        string text;
-        try
+        var (config, errors) = ConfigFile.Read(path);
+        foreach (var e in errors)
         {
-            text = await File.ReadAllTextAsync(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await Console.Error.WriteLineAsync($"nlbd: cannot read {path}: {e.Message}");
-            return null;
+            await Console.Error.WriteLineAsync($"nlbd: {e}");
         }
 
-        var result = ConfigLoader.Parse(text);
-        var errors = result.Errors.Select(e => e.ToString()).ToList();
-        if (result.Config is { } c)
+        if (config is null)
         {
-            errors.AddRange(DataPlaneLimits(c));
-        }
-
-        if (errors.Count > 0 || result.Config is null)
-        {
-            foreach (var e in errors)
-            {
-                await Console.Error.WriteLineAsync($"nlbd: {path}: {e}");
-            }
-
             await Console.Error.WriteLineAsync($"nlbd: {errors.Count} error(s); nothing was changed");
-            return null;
         }
 
-        return result.Config;
-    }
-
-    /// <summary>What the configuration model allows but this version of the data plane cannot do yet.</summary>
-    private static IEnumerable<string> DataPlaneLimits(NlbConfig c)
-    {
-        for (var i = 0; i < c.Cluster.Vips.Count; i++)
-        {
-            if (c.Cluster.Vips[i].AddressFamily != AddressFamily.InterNetwork)
-            {
-                yield return $"cluster.vips[{i}]: {c.Cluster.Vips[i]} is IPv6; the data plane supports IPv4 VIPs only for now";
-            }
-        }
-
-        if (c.Host.DedicatedIp.Address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            yield return $"host.dedicatedIp: {c.Host.DedicatedIp} is IPv6; heartbeats need an IPv4 dedicated IP for now";
-        }
-
-        if (!ClusterInterface.Exists(c.Host.Interface))
-        {
-            yield return $"host.interface: no interface named '{c.Host.Interface}' on this host";
-        }
+        return config;
     }
 
     private static async Task<int> RunAsync(NlbConfig config, ClusterKey key, DaemonOptions options, ILogger log)
@@ -172,8 +132,11 @@ internal static class Program
             }
 
             using var socket = new HeartbeatSocket(host.Interface, host.DedicatedIp.Broadcast, cluster.Heartbeat.Port);
-            var loop = new NodeLoop(config, node, kernel, socket, new Wire(key, self), inventory, status, new Counters(), time, log);
-            using var control = new ControlServer(options.ControlSocket, loop.ExecuteAsync, log);
+            var loop = new NodeLoop(config, node, kernel, socket, new Wire(key, self), inventory, status, new Counters(), time, log)
+            {
+                ConfigPath = options.ConfigPath,
+            };
+            using var control = new ControlServer(options.ControlSocket, loop.HandleAsync, log) { GroupId = options.ControlGroupId };
             control.Start();
             var serving = control.RunAsync(stop.Token);
             await loop.RunAsync(stop.Token);

@@ -26,6 +26,7 @@ internal static class HostCommands
         yield return PerRule("disable", "Take no traffic of a port rule: its flows on this host are dropped", ct);
         yield return PerRule("drain", "Take no new flows of a port rule; keep the existing ones", ct);
         yield return Weight(ct);
+        yield return Simple("reload", "Read this host's configuration file again and apply it without a restart (an invalid one changes nothing)", "reload", ct);
     }
 
     private static Command Simple(string name, string description, string command, CancellationToken ct)
@@ -70,6 +71,7 @@ internal static class HostCommands
 
     private static Task<int> RunAsync(Target target, ParseResult parse, ControlRequest request, CancellationToken ct) => CliErrors.RunAsync(async () =>
     {
+        request = target.Scope(parse, request);
         var response = await ControlClient.SendAsync(target.SocketPath(parse), request, ct);
         if (parse.GetValue(target.Json))
         {
@@ -77,10 +79,27 @@ internal static class HostCommands
             return response.Ok ? 0 : CliErrors.Failure;
         }
 
+        foreach (var host in response.Hosts ?? [])
+        {
+            Console.WriteLine(host.Ok
+                ? $"host {host.Host}: {host.Message} [{host.State}]"
+                : $"host {host.Host}: refused: {host.Error}{(host.State is null ? string.Empty : $" [{host.State}]")}");
+        }
+
         if (!response.Ok)
         {
-            await Console.Error.WriteLineAsync($"nlb: {response.Error}");
+            // One host's refusal was just printed with its host; a summary adds nothing to it.
+            if (response.Hosts is not { Count: 1 })
+            {
+                await Console.Error.WriteLineAsync($"nlb: {response.Error}");
+            }
+
             return CliErrors.Failure;
+        }
+
+        if (response.Hosts is { Count: > 0 })
+        {
+            return 0;
         }
 
         if (response.Message is { } message)
@@ -107,13 +126,28 @@ internal static class HostCommands
 
         public Option<bool> Json { get; } = new("--json") { Description = "Print the answer as JSON (docs/control.md)" };
 
+        public Option<int?> Node { get; } = new("--node") { Description = "Run it on cluster host N, through this host's nlbd (host N must allow remote control)" };
+
+        public Option<bool> Cluster { get; } = new("--cluster") { Description = "Run it on every host of the cluster (each must allow remote control)" };
+
         public void AddTo(Command command)
         {
             command.Options.Add(Socket);
             command.Options.Add(Lab);
             command.Options.Add(Host);
+            command.Options.Add(Node);
+            command.Options.Add(Cluster);
             command.Options.Add(Json);
         }
+
+        public ControlRequest Scope(ParseResult parse, ControlRequest request) =>
+            (parse.GetValue(Node), parse.GetValue(Cluster)) switch
+            {
+                ({ }, true) => throw new CliException("give --node N or --cluster, not both"),
+                ({ } node, _) => request with { Node = node },
+                (null, true) => request with { Cluster = true },
+                _ => request,
+            };
 
         public string SocketPath(ParseResult parse)
         {
