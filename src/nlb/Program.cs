@@ -18,7 +18,8 @@ internal static class Program
         {
             LabCommand.Create(stop.Token),
             DemoCommand.Create(stop.Token),
-            OwnerCommand.Create(),
+            OwnerCommand.Create(stop.Token),
+            Ip2MacCommand.Create(),
             BenchCommand.Create(stop.Token),
         };
         foreach (var command in Control.HostCommands.Create(stop.Token))
@@ -26,7 +27,11 @@ internal static class Program
             root.Subcommands.Add(command);
         }
 
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+        // A command line that does not parse exits 2, as usage errors do by convention; 1 is kept
+        // for a command that was understood and refused or failed (docs/cli.md).
+        var parse = root.Parse(args);
+        var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+        return parse.Errors.Count > 0 ? CliErrors.Usage : code;
 
         void Cancel(PosixSignalContext context)
         {

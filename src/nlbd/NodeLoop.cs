@@ -42,9 +42,14 @@ internal sealed partial class NodeLoop(
 
     private long NowMs => (long)time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
 
-    /// <summary>Runs a command on the loop; the answer carries the status after it.</summary>
-    public Task<ControlResponse> ExecuteAsync(HostCommand? command)
+    /// <summary>Runs a command on the loop; the answer carries the status after it. Questions go to <see cref="AnswerAsync"/>.</summary>
+    public Task<ControlResponse> ExecuteAsync(ControlCall call)
     {
+        if (call.HostCommand is not { } command)
+        {
+            return AnswerAsync(call);
+        }
+
         var done = new TaskCompletionSource<ControlResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // Stamped on arrival, like datagrams: if the loop is busy, the heartbeats that arrive
@@ -54,12 +59,6 @@ internal sealed partial class NodeLoop(
         var posted = _events.Writer.TryWrite(() =>
         {
             var now = arrived;
-            if (command is null)
-            {
-                done.SetResult(new ControlResponse { Ok = true, Status = Snapshot(now) });
-                return;
-            }
-
             var outcome = node.Execute(command, now);
             if (outcome.Ok)
             {
@@ -68,12 +67,12 @@ internal sealed partial class NodeLoop(
 
             Effects(NowMs);
             done.SetResult(outcome.Ok
-                ? new ControlResponse { Ok = true, Message = outcome.Message, Status = Snapshot(now) }
-                : new ControlResponse { Ok = false, Error = outcome.Message, Status = Snapshot(now) });
+                ? new ControlResponse { SchemaVersion = ControlResponse.CurrentSchemaVersion, Ok = true, Message = outcome.Message, Status = Snapshot(now) }
+                : new ControlResponse { SchemaVersion = ControlResponse.CurrentSchemaVersion, Ok = false, Error = outcome.Message, Status = Snapshot(now) });
         });
         if (!posted)
         {
-            done.SetResult(new ControlResponse { Ok = false, Error = "nlbd is stopping" });
+            done.SetResult(ControlResponse.Failed("nlbd is stopping"));
         }
 
         return done.Task;

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpenNlb.Core.Control;
-using OpenNlb.Core.Convergence;
 
 namespace OpenNlb.Daemon.Control;
 
@@ -11,7 +10,7 @@ namespace OpenNlb.Daemon.Control;
 /// one JSON response line out per connection (docs/control.md). Requests are untrusted: bounded in
 /// size and time, parsed by <see cref="ControlParser"/>, and a refused one changes nothing.
 /// </summary>
-internal sealed class ControlServer(string path, Func<HostCommand?, Task<ControlResponse>> execute, ILogger log) : IDisposable
+internal sealed class ControlServer(string path, Func<ControlCall, Task<ControlResponse>> execute, ILogger log) : IDisposable
 {
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
     private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -85,17 +84,17 @@ internal sealed class ControlServer(string path, Func<HostCommand?, Task<Control
 
     private async Task<ControlResponse> HandleAsync(byte[] line)
     {
-        var (command, error) = ControlParser.Parse(line);
-        if (error is not null)
+        var (call, error) = ControlParser.Parse(line);
+        if (call is null)
         {
-            Log.ControlRefused(log, error);
-            return Error(error);
+            Log.ControlRefused(log, error!);
+            return Error(error!);
         }
 
-        return await execute(command);
+        return await execute(call);
     }
 
-    private static ControlResponse Error(string message) => new() { Ok = false, Error = message };
+    private static ControlResponse Error(string message) => ControlResponse.Failed(message);
 
     /// <summary>Reads up to the first newline; null when the request is larger than allowed or never ends.</summary>
     private static async Task<byte[]?> ReadLineAsync(Socket client, CancellationToken ct)
