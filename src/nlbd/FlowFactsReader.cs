@@ -33,12 +33,13 @@ internal sealed class FlowFactsReader(DataPlaneSpec spec)
         {
             if (flow.Protocol == Protocol.Udp && flow.ClientPort > 0)
             {
-                foreignFlow = Holds(nft, NftNames.ForeignFlows, string.Create(CultureInfo.InvariantCulture, $"{flow.Client} . {flow.ClientPort} . {flow.Vip} . {flow.Port}"));
+                string[] key = [flow.Client.ToString(), flow.ClientPort.ToString(CultureInfo.InvariantCulture), flow.Vip.ToString(), flow.Port.ToString(CultureInfo.InvariantCulture)];
+                foreignFlow = Holds(nft, NftNames.ForeignFlows, key);
             }
 
             if (place.Rule is { } rule && spec.HasClientSets(rule))
             {
-                var key = ClientKey(spec.Cluster.PortRules[rule].Affinity, flow.Client);
+                string[] key = [ClientKey(spec.Cluster.PortRules[rule].Affinity, flow.Client)];
                 foreignClient = Holds(nft, NftNames.ForeignClients(rule), key);
                 affinityClient = Holds(nft, NftNames.Clients(rule), key);
             }
@@ -54,13 +55,16 @@ internal sealed class FlowFactsReader(DataPlaneSpec spec)
         return new FlowFacts(foreignFlow, foreignClient, affinityClient, connection);
     }
 
-    /// <summary>`get element` fails with ENOENT when the element (or the set, while the table is replaced) is not there.</summary>
-    private static bool Holds(NftablesContext nft, string set, string element)
+    /// <summary>
+    /// Lists the set and looks: `nft get element` would be cheaper, but nft 1.0.6 spins forever on
+    /// an empty set of concatenations (seen on foreign_flows). A set that is not there (the table
+    /// is being replaced, at start or stop) holds nothing.
+    /// </summary>
+    private static bool Holds(NftablesContext nft, string set, string[] key)
     {
         try
         {
-            nft.Run($"get element ip {NftNames.Table} {set} {{ {element} }}");
-            return true;
+            return NftSetReader.List(nft, NftNames.Table, set).Any(e => e.Key.SequenceEqual(key));
         }
         catch (NftablesException e) when (e.Message.Contains("No such file or directory", StringComparison.Ordinal))
         {

@@ -43,7 +43,7 @@ public sealed record ParamsReport
                 ConfigNames.Modes.NameOf(c.Mode),
                 primary is null ? null : ClusterMac.Format(c.Mode == OperationMode.Multicast ? ClusterMac.Multicast(primary) : ClusterMac.Unicast(primary)),
                 c.FilterIcmp,
-                HashSeed.ForCluster(c.Name).ToString("x8", CultureInfo.InvariantCulture),
+                "0x" + HashSeed.ForCluster(c.Name).ToString("x8", CultureInfo.InvariantCulture),
                 BucketAllocator.BucketCount,
                 new HeartbeatParams(
                     hb.PeriodMs,
@@ -77,7 +77,7 @@ public sealed record ParamsReport
 }
 
 /// <param name="ClusterMac">The MAC of the configured mode, from the primary VIP; null when that VIP is IPv6.</param>
-/// <param name="HashSeed">The jhash seed, 8 hex digits.</param>
+/// <param name="HashSeed">The jhash seed: 0x and 8 hex digits.</param>
 public sealed record ClusterParams(
     string Name,
     IReadOnlyList<string> Vips,

@@ -146,6 +146,7 @@ public static class OwnerExplainer
             : $"rule {rule.Name}";
         yield return v.Role switch
         {
+            "keeps" or "none" when answer.Owner == view.Host => $"the map gives {what} to {me}, which claims it once the hosts that had it have let it go; until then it {(v.Role == "keeps" ? "serves only the flows it had there" : "drops the flow's packets")}",
             "owns" when answer.Owner == view.Host || rule?.Filtering != FilteringMode.Multiple => $"{me} owns {what}: it takes its new flows",
             "owns" => $"{me} still owns {what} while the cluster converges; the map gives it to {HostText(answer.Owner)}",
             "keeps" => $"{me} keeps {what} from an earlier map: it serves the flows it had there (hand-over); new ones go to {HostText(answer.Owner)}",

@@ -10,7 +10,13 @@ namespace OpenNlb.Cli.Control;
 /// </summary>
 internal static class CliJson
 {
-    private static readonly ControlJsonContext Indented = new(new JsonSerializerOptions(ControlJsonContext.Default.Options) { WriteIndented = true });
+    private static readonly ControlJsonContext Indented = new(new JsonSerializerOptions(ControlJsonContext.Default.Options)
+    {
+        WriteIndented = true,
+
+        // For people and jq alike: 'web' rather than \u0027web\u0027. Nothing printed goes into HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
     public static Option<bool> Option() => new("--json") { Description = "Print the answer as JSON (schema: docs/cli.md)" };
 

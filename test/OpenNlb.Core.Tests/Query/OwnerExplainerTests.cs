@@ -92,6 +92,18 @@ public sealed class OwnerExplainerTests
     }
 
     [Fact]
+    public void BucketTheMapGivesThisHost_NotClaimedYet_IsSaidSo()
+    {
+        var port = PortOwnedBy(1);
+        var view = View(state: "converging") with { Ownership = Ownership.Nothing(Cluster.PortRules.Count) };
+        var r = Live(view, 80, port);
+
+        Assert.Equal("none", r.ThisHost!.Role);
+        Assert.Contains("this host (1) is converging: its share may not be claimed yet", r.Why);
+        Assert.Contains($"the map gives bucket {Bucket(0, port)} to this host (1), which claims it once the hosts that had it have let it go; until then it drops the flow's packets", r.Why);
+    }
+
+    [Fact]
     public void WhatTheKernelHolds_IsExplained()
     {
         var r = Live(View(), 443, 0, Protocol.Tcp, new FlowFacts(ForeignFlow: false, ForeignClient: true, AffinityClient: false, Connection: null));
