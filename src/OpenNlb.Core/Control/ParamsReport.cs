@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Text.Json.Serialization;
 using OpenNlb.Core.Allocation;
 using OpenNlb.Core.Configuration;
 using OpenNlb.Core.DataPlane;
@@ -105,6 +106,9 @@ public sealed record PortRuleParams(
 
 public sealed record HostParams(int Priority, string Interface, string DedicatedIp, string InitialState, IReadOnlyList<HostRuleParams> PortRules);
 
-/// <param name="LoadWeight">Configured load weight; null = equal.</param>
+/// <param name="LoadWeight">Configured load weight; null = equal (written as null, not left out).</param>
 /// <param name="HandlingPriority">Configured handling priority, or the host priority when none is.</param>
-public sealed record HostRuleParams(string Rule, int? LoadWeight, int HandlingPriority);
+public sealed record HostRuleParams(
+    string Rule,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? LoadWeight,
+    int HandlingPriority);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace OpenNlb.Core.Query;
 
 /// <summary>
@@ -34,7 +36,8 @@ public sealed record OwnerReport
     /// <summary>The kernel's hash expression for the bucket.</summary>
     public string? Hash { get; init; }
 
-    /// <summary>The host the map gives the flow to; null when none (no member may take it, a disabled rule, not a VIP).</summary>
+    /// <summary>The host the map gives the flow to; null when none (no member may take it, a disabled rule, not a VIP). Always written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public int? Owner { get; init; }
 
     /// <summary>The map's epoch (counter &lt;&lt; 8 | issuing host), when the answer comes from a running host.</summary>
@@ -59,7 +62,7 @@ public sealed record OwnerReport
 /// <param name="ForeignFlow">The flow is in its set of UDP flows another host keeps: it drops them.</param>
 /// <param name="ForeignClient">The client is in its set of extended-affinity clients another host keeps.</param>
 /// <param name="AffinityClient">The client is one of its own extended-affinity clients.</param>
-/// <param name="Connection">Its conntrack state for the flow ("ESTABLISHED", "udp"), null when it has no entry or was not asked.</param>
+/// <param name="Connection">Its conntrack state for the flow ("ESTABLISHED", "udp"), null (written) when it has no entry or it could not be read.</param>
 public sealed record LocalVerdict(
     int Host,
     string State,
@@ -68,4 +71,4 @@ public sealed record LocalVerdict(
     bool ForeignFlow,
     bool ForeignClient,
     bool AffinityClient,
-    string? Connection);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Connection);

@@ -88,6 +88,17 @@ public sealed class ControlJsonTests
     }
 
     [Fact]
+    public void NullsThatMeanSomething_AreWritten()
+    {
+        // No owner, equal load weight, no conntrack entry: a script reads null, not a missing key.
+        var owner = new OwnerReport { Client = "198.51.100.7", Vip = "10.0.0.99", Port = 80, Protocol = "tcp", Reason = "r", ThisHost = new LocalVerdict(1, "converged", "none", null, false, false, false, null) };
+        var json = JsonSerializer.Serialize(new ControlResponse { Ok = true, Owner = owner, Params = Params }, ControlJsonContext.Default.ControlResponse);
+        Assert.Contains("\"owner\":null", json, StringComparison.Ordinal);
+        Assert.Contains("\"connection\":null", json, StringComparison.Ordinal);
+        Assert.Contains("{\"rule\":\"web-101\",\"loadWeight\":null,\"handlingPriority\":2}", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OwnerAnswer_SurvivesTheRoundTripFieldByField()
     {
         var owner = Owner();
