@@ -53,6 +53,12 @@ internal static class OwnerCommand
                 }
 
                 var protocol = parse.GetValue(proto)!;
+                if ((parse.GetValue(config) is not null || parse.GetValue(members) is not null)
+                    && (parse.GetValue(target.Lab) is not null || parse.GetValue(target.Socket) is not null))
+                {
+                    throw new UsageException("say where to look once: --config with --members (offline), or --lab, or --socket");
+                }
+
                 var offline = parse.GetValue(config) is not null || parse.GetValue(members) is not null
                     || (parse.GetValue(target.Lab) is not null && parse.GetValue(target.Host) is null);
                 if (!offline)
