@@ -277,7 +277,8 @@ public sealed class CliLabFixture : IAsyncLifetime
 
         await Labs.DownAsync(Name);
         Lab = await Labs.UpAsync(new LabOptions { Name = Name, Hosts = 2, Clients = 1 });
-        await LabConvergence.WaitAsync(Lab, [1, 2], TimeSpan.FromSeconds(30));
+        // Generous: on a busy 2-core machine two hosts may take a while to agree; nothing here measures speed.
+        await LabConvergence.WaitAsync(Lab, [1, 2], TimeSpan.FromSeconds(60));
     }
 
     public async ValueTask DisposeAsync()
