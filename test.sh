@@ -24,7 +24,7 @@ fi
 
 log=$(mktemp)
 status=0
-for project in test/OpenNlb.Core.Tests test/OpenNlb.EndToEnd.Tests; do
+for project in test/OpenNlb.Core.Tests test/OpenNlb.Cli.Tests test/OpenNlb.EndToEnd.Tests; do
   echo "== $project"
   dotnet test "$project" --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee -a "$log" \
     | grep -Ev '^\s*(Passed |$)' || true

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using OpenNlb.Core.Configuration;
 using OpenNlb.Linux.Links;
 
@@ -7,17 +8,25 @@ namespace OpenNlb.Daemon;
 /// <summary>Reads this host's configuration file for a start or a reload: every error, each prefixed with the file.</summary>
 internal static class ConfigFile
 {
-    public static (NlbConfig? Config, IReadOnlyList<string> Errors) Read(string path)
+    /// <summary>The configuration, or every error; and the SHA-256 (hex) of the bytes read, which <c>nlb params</c> shows.</summary>
+    public static (NlbConfig? Config, IReadOnlyList<string> Errors, string Sha256) Read(string path)
     {
         string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
+
+            // Decoded as File.ReadAllText would (a byte order mark is skipped), from the bytes the digest is of.
+            using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return (null, [$"cannot read {path}: {e.Message}"]);
+            return (null, [$"cannot read {path}: {e.Message}"], string.Empty);
         }
+
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
 
         var result = ConfigLoader.Parse(text);
         var errors = result.Errors.Select(e => e.ToString()).ToList();
@@ -27,8 +36,8 @@ internal static class ConfigFile
         }
 
         return errors.Count > 0 || result.Config is null
-            ? (null, errors.Select(e => $"{path}: {e}").ToList())
-            : (result.Config, []);
+            ? (null, errors.Select(e => $"{path}: {e}").ToList(), sha256)
+            : (result.Config, [], sha256);
     }
 
     /// <summary>What the configuration model allows but this version of the data plane cannot do yet.</summary>

@@ -8,9 +8,10 @@ namespace OpenNlb.Daemon;
 internal sealed partial class NodeLoop
 {
     private NlbConfig? _reloaded;
+    private ConfigSource? _reloadedSource;
 
-    /// <summary>The file <c>nlb reload</c> reads; null when nlbd was started without one (tests).</summary>
-    public string? ConfigPath { get; init; }
+    /// <summary>The file read last: the one nlbd started with (<see cref="Source"/>) or the last reload's.</summary>
+    private ConfigSource? CurrentSource => _reloadedSource ?? Source;
 
     /// <summary>The configuration in effect: the one nlbd started with, or the last one reloaded.</summary>
     private NlbConfig Current => _reloaded ?? config;
@@ -22,12 +23,12 @@ internal sealed partial class NodeLoop
     /// </summary>
     private CommandOutcome ReloadNow(long now)
     {
-        if (ConfigPath is null)
+        if (Source?.Path is not { } path)
         {
             return CommandOutcome.Refused("nlbd was started without a configuration file to read again");
         }
 
-        var (loaded, errors) = ConfigFile.Read(ConfigPath);
+        var (loaded, errors, sha256) = ConfigFile.Read(path);
         if (loaded is null)
         {
             Log.ReloadRefused(log, errors.Count, string.Join("; ", errors));
@@ -48,9 +49,11 @@ internal sealed partial class NodeLoop
         }
 
         _reloaded = loaded;
+        _reloadedSource = new ConfigSource(path, sha256);
+        _params = null;
         Effects(now);
         var summary = plan.Changes.Count == 0 ? "no change" : string.Join("; ", plan.Changes);
-        Log.Reloaded(log, ConfigPath, summary);
-        return CommandOutcome.Done($"reloaded {ConfigPath}: {summary}");
+        Log.Reloaded(log, path, summary);
+        return CommandOutcome.Done($"reloaded {path}: {summary}");
     }
 }

@@ -25,31 +25,31 @@ internal sealed partial class NodeLoop
     private uint _lastRequestId;
 
     /// <summary>Runs a query, reload or node command on host <c>request.Node</c>, or on every host for <c>request.Cluster</c>.</summary>
-    public Task<ControlResponse> ExecuteRemoteAsync(ControlRequest request, HostCommand? command)
+    public Task<ControlResponse> ExecuteRemoteAsync(ControlCall call)
     {
         var done = new TaskCompletionSource<ControlResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_events.Writer.TryWrite(() => StartRemote(request, command, done)))
+        if (!_events.Writer.TryWrite(() => StartRemote(call, done)))
         {
-            done.SetResult(new ControlResponse { Ok = false, Error = "nlbd is stopping" });
+            done.SetResult(ControlResponse.Failed("nlbd is stopping"));
         }
 
         return done.Task;
     }
 
-    private void StartRemote(ControlRequest request, HostCommand? command, TaskCompletionSource<ControlResponse> done)
+    private void StartRemote(ControlCall request, TaskCompletionSource<ControlResponse> done)
     {
         var now = JudgeMs;
         var me = wire.Self.Priority;
         var (kind, rule, number) = request.Command switch
         {
-            "query" => (RemoteCommandKind.Query, null, null),
-            "reload" => (RemoteCommandKind.Reload, null, null),
-            _ => RemoteRequest.Of(command!),
+            ControlCall.Query => (RemoteCommandKind.Query, null, null),
+            ControlCall.Reload => (RemoteCommandKind.Reload, null, null),
+            _ => RemoteRequest.Of(request.HostCommand!),
         };
 
         var live = node.Peers(now).Where(p => p.Live).Select(p => p.Priority).Distinct().ToHashSet();
-        var pending = new PendingRemote(done, request.Node is { } n && n != me ? [n] : request.Cluster == true ? [.. live] : []);
-        if (request.Cluster == true || request.Node == me)
+        var pending = new PendingRemote(done, request.Node is { } n && n != me ? [n] : request.Cluster ? [.. live] : []);
+        if (request.Cluster || request.Node == me)
         {
             var local = RunLocally(kind, rule, number, now, from: null);
             pending.Results[me] = new HostResult
@@ -252,6 +252,7 @@ internal sealed partial class NodeLoop
         var failed = results.Count(r => !r.Ok);
         pending.Done.TrySetResult(new ControlResponse
         {
+            SchemaVersion = ControlResponse.CurrentSchemaVersion,
             Ok = failed == 0,
             Message = failed > 0 ? null : results.Count == 1 ? results[0].Message : string.Create(CultureInfo.InvariantCulture, $"done on {results.Count} hosts"),
             Error = failed == 0 ? null : results.Count == 1 ? results[0].Error : string.Create(CultureInfo.InvariantCulture, $"failed on {failed} of {results.Count} hosts"),

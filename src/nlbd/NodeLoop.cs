@@ -55,15 +55,20 @@ internal sealed partial class NodeLoop(
     /// </summary>
     private long JudgeMs => Math.Min(NowMs, Volatile.Read(ref _heardUpToMs));
 
-    /// <summary>A control request: on another host or every host, a reload, or a command or query here.</summary>
-    public Task<ControlResponse> HandleAsync(ControlRequest request, HostCommand? command) =>
-        request.Node is not null || request.Cluster == true ? ExecuteRemoteAsync(request, command)
-        : request.Command == "reload" ? ExecuteRemoteAsync(request with { Node = wire.Self.Priority }, null)
-        : ExecuteAsync(command);
+    /// <summary>A control request: on another host or every host, a reload, or a command or question here.</summary>
+    public Task<ControlResponse> HandleAsync(ControlCall call) =>
+        call.Node is not null || call.Cluster ? ExecuteRemoteAsync(call)
+        : call.Command == ControlCall.Reload ? ExecuteRemoteAsync(call with { Node = wire.Self.Priority })
+        : ExecuteAsync(call);
 
-    /// <summary>Runs a command on the loop; the answer carries the status after it.</summary>
-    public Task<ControlResponse> ExecuteAsync(HostCommand? command)
+    /// <summary>Runs a command on the loop; the answer carries the status after it. Questions go to <see cref="AnswerAsync"/>.</summary>
+    public Task<ControlResponse> ExecuteAsync(ControlCall call)
     {
+        if (call.HostCommand is not { } command)
+        {
+            return AnswerAsync(call);
+        }
+
         var done = new TaskCompletionSource<ControlResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // Stamped on arrival, like datagrams: if the loop is busy, the heartbeats that arrive
@@ -73,12 +78,6 @@ internal sealed partial class NodeLoop(
         var posted = _events.Writer.TryWrite(() =>
         {
             var now = arrived;
-            if (command is null)
-            {
-                done.SetResult(new ControlResponse { Ok = true, Status = Snapshot(now) });
-                return;
-            }
-
             var outcome = node.Execute(command, now);
             if (outcome.Ok)
             {
@@ -87,12 +86,12 @@ internal sealed partial class NodeLoop(
 
             Effects(JudgeMs);
             done.SetResult(outcome.Ok
-                ? new ControlResponse { Ok = true, Message = outcome.Message, Status = Snapshot(now) }
-                : new ControlResponse { Ok = false, Error = outcome.Message, Status = Snapshot(now) });
+                ? new ControlResponse { SchemaVersion = ControlResponse.CurrentSchemaVersion, Ok = true, Message = outcome.Message, Status = Snapshot(now) }
+                : new ControlResponse { SchemaVersion = ControlResponse.CurrentSchemaVersion, Ok = false, Error = outcome.Message, Status = Snapshot(now) });
         });
         if (!posted)
         {
-            done.SetResult(new ControlResponse { Ok = false, Error = "nlbd is stopping" });
+            done.SetResult(ControlResponse.Failed("nlbd is stopping"));
         }
 
         return done.Task;

@@ -39,7 +39,7 @@ internal static class Program
             return ExitConfig;
         }
 
-        var config = await LoadAsync(options.ConfigPath);
+        var (config, sha256) = await LoadAsync(options.ConfigPath);
         if (config is null)
         {
             return ExitConfig;
@@ -54,15 +54,16 @@ internal static class Program
 
         // NLBD_LOG_LEVEL=Debug shows every kernel transaction and refused datagram.
         var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("NLBD_LOG_LEVEL"), ignoreCase: true, out var l) ? l : LogLevel.Information;
+        var recent = new RecentEvents(TimeProvider.System);
         using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(level).AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
-        }));
+        }).AddProvider(recent));
         var log = loggers.CreateLogger("nlbd");
         try
         {
-            return await RunAsync(config, key, options, log);
+            return await RunAsync(config, key, options, log, new ConfigSource(Path.GetFullPath(options.ConfigPath), sha256), recent);
         }
         catch (Exception e)
         {
@@ -71,10 +72,10 @@ internal static class Program
         }
     }
 
-    /// <summary>Reads and validates the configuration; prints every error and returns null if any.</summary>
-    private static async Task<NlbConfig?> LoadAsync(string path)
+    /// <summary>Reads and validates the configuration; prints every error and returns null if any. With it, the file's SHA-256 (hex).</summary>
+    private static async Task<(NlbConfig? Config, string Sha256)> LoadAsync(string path)
     {
-        var (config, errors) = ConfigFile.Read(path);
+        var (config, errors, sha256) = ConfigFile.Read(path);
         foreach (var e in errors)
         {
             await Console.Error.WriteLineAsync($"nlbd: {e}");
@@ -85,10 +86,10 @@ internal static class Program
             await Console.Error.WriteLineAsync($"nlbd: {errors.Count} error(s); nothing was changed");
         }
 
-        return config;
+        return (config, sha256);
     }
 
-    private static async Task<int> RunAsync(NlbConfig config, ClusterKey key, DaemonOptions options, ILogger log)
+    private static async Task<int> RunAsync(NlbConfig config, ClusterKey key, DaemonOptions options, ILogger log, ConfigSource source, RecentEvents recent)
     {
         var cluster = config.Cluster;
         var host = config.Host;
@@ -134,7 +135,9 @@ internal static class Program
             using var socket = new HeartbeatSocket(host.Interface, host.DedicatedIp.Broadcast, cluster.Heartbeat.Port);
             var loop = new NodeLoop(config, node, kernel, socket, new Wire(key, self), inventory, status, new Counters(), time, log)
             {
-                ConfigPath = options.ConfigPath,
+                Source = source,
+                Recent = recent,
+                Facts = new FlowFactsReader(spec),
             };
             using var control = new ControlServer(options.ControlSocket, loop.HandleAsync, log) { GroupId = options.ControlGroupId };
             control.Start();

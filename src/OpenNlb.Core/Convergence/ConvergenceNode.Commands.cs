@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpenNlb.Core.Allocation;
+using OpenNlb.Core.Control;
 using OpenNlb.Core.Membership;
 
 namespace OpenNlb.Core.Convergence;
@@ -130,14 +131,10 @@ public sealed partial class ConvergenceNode
     private CommandOutcome RuleCommand(HostCommand command)
     {
         var rules = _settings.Cluster.PortRules;
-        var targets = command.Rule is null or "all"
-            ? Enumerable.Range(0, rules.Count).ToList()
-            : rules.Select((r, i) => (r, i)).Where(x => string.Equals(x.r.Name, command.Rule, StringComparison.Ordinal)).Select(x => x.i).ToList();
-        if (targets.Count == 0)
+        var (targets, error) = RuleSelector.Resolve(_settings.Cluster, command.Rule);
+        if (error is not null)
         {
-            return CommandOutcome.Refused(string.Create(
-                CultureInfo.InvariantCulture,
-                $"no port rule named '{command.Rule}'; the rules are: {string.Join(", ", rules.Select(r => r.Name))}"));
+            return CommandOutcome.Refused(error);
         }
 
         if (command.Kind == HostCommandKind.SetWeight && command.Weight is not (>= 0 and <= MemberRule.MaxLoadWeight))

@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpenNlb.Core.Control;
-using OpenNlb.Core.Convergence;
 
 namespace OpenNlb.Daemon.Control;
 
@@ -13,7 +12,7 @@ namespace OpenNlb.Daemon.Control;
 /// one JSON response line out per connection (docs/control.md). Requests are untrusted: bounded in
 /// size and time, parsed by <see cref="ControlParser"/>, and a refused one changes nothing.
 /// </summary>
-internal sealed class ControlServer(string path, Func<ControlRequest, HostCommand?, Task<ControlResponse>> execute, ILogger log) : IDisposable
+internal sealed class ControlServer(string path, Func<ControlCall, Task<ControlResponse>> execute, ILogger log) : IDisposable
 {
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
     private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -99,17 +98,17 @@ internal sealed class ControlServer(string path, Func<ControlRequest, HostComman
 
     private async Task<ControlResponse> HandleAsync(byte[] line)
     {
-        var (request, command, error) = ControlParser.ParseRequest(line);
-        if (error is not null)
+        var (call, error) = ControlParser.Parse(line);
+        if (call is null)
         {
-            Log.ControlRefused(log, error);
-            return Error(error);
+            Log.ControlRefused(log, error!);
+            return Error(error!);
         }
 
-        return await execute(request!, command);
+        return await execute(call);
     }
 
-    private static ControlResponse Error(string message) => new() { Ok = false, Error = message };
+    private static ControlResponse Error(string message) => ControlResponse.Failed(message);
 
     /// <summary>Reads up to the first newline; null when the request is larger than allowed or never ends.</summary>
     private static async Task<byte[]?> ReadLineAsync(Socket client, CancellationToken ct)
