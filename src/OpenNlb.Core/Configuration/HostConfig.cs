@@ -16,6 +16,9 @@ public sealed record HostConfig
 
     public HostState InitialState { get; init; } = HostState.Started;
 
+    /// <summary>The Prometheus endpoint; not part of the fingerprint, like the rest of this section.</summary>
+    public MetricsConfig Metrics { get; init; } = new();
+
     /// <summary>Per port rule settings of this host, by rule name. A rule not listed uses the defaults.</summary>
     public IReadOnlyDictionary<string, HostPortRule> PortRules { get; init; } =
         new Dictionary<string, HostPortRule>(StringComparer.Ordinal);
