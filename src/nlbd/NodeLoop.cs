@@ -321,10 +321,12 @@ internal sealed partial class NodeLoop(
             return;
         }
 
+        CountLost(heartbeat, handover);
         if (heartbeat is not null)
         {
             var outcome = node.Receive(heartbeat, now);
             counters.Add("heartbeats_received");
+            CountKeptOut(outcome);
             if (outcome is Observation.Mismatched or Observation.DuplicatePriority)
             {
                 WarnOnce(heartbeat.HostPriority, outcome, now);

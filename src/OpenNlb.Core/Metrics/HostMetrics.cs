@@ -55,7 +55,7 @@ public static class HostMetrics
             Counter("opennlb_bytes_total", "Bytes of those packets (IP header included, after reassembly), by port rule and verdict.",
                 Traffic(input, t => t.Bytes)),
             Gauge("opennlb_flows", "Open conntrack entries (TCP not in TIME_WAIT or CLOSE, and UDP) for the VIPs on this host, by port rule and transport.",
-                [.. (input.Flows ?? []).Select(f => Sample(f.Flows, Rule(f.Rule is { } i ? rules[i].Name : UncoveredRule), ("protocol", f.Protocol == Protocol.Tcp ? "tcp" : "udp")))]),
+                Flows(input)),
             Counter("opennlb_convergences_total", "Convergences: times this host claimed its share of a new map.", Sample(status.Convergences)),
             Summary("opennlb_convergence_duration_seconds", "Time from the first change this host saw (a host joined, left, changed a setting) to its share claimed.",
                 Count(ConvergencesTimed), Count(ConvergenceMsTotal)),
@@ -104,6 +104,33 @@ public static class HostMetrics
         }
 
         Add(UncoveredRule, NftNames.UncoveredAccepted, NftNames.UncoveredDropped);
+        return samples;
+    }
+
+    /// <summary>Every rule's transports and the uncovered traffic's, from 0, so that each series exists from the first scrape.</summary>
+    private static List<MetricSample> Flows(HostMetricsInput input)
+    {
+        var samples = new List<MetricSample>();
+        if (input.Flows is not { } flows)
+        {
+            return samples;
+        }
+
+        var counts = flows.GroupBy(f => (f.Rule, f.Protocol)).ToDictionary(g => g.Key, g => g.Sum(f => f.Flows));
+        void Add(int? rule, string name, Protocol protocol) =>
+            samples.Add(Sample(counts.GetValueOrDefault((rule, protocol)), Rule(name), ("protocol", protocol == Protocol.Tcp ? "tcp" : "udp")));
+
+        var rules = input.Cluster.PortRules;
+        for (var i = 0; i < rules.Count; i++)
+        {
+            foreach (var protocol in rules[i].Protocol == Protocol.Both ? [Protocol.Tcp, Protocol.Udp] : new[] { rules[i].Protocol })
+            {
+                Add(i, rules[i].Name, protocol);
+            }
+        }
+
+        Add(null, UncoveredRule, Protocol.Tcp);
+        Add(null, UncoveredRule, Protocol.Udp);
         return samples;
     }
 

@@ -92,7 +92,18 @@ public sealed class HostMetricsTests
             text,
             StringComparison.Ordinal);
         Assert.Contains("opennlb_bytes_total{rule=\"web\",verdict=\"dropped\"} 12800\n", text, StringComparison.Ordinal);
-        Assert.Contains("opennlb_flows{rule=\"web\",protocol=\"tcp\"} 17\nopennlb_flows{rule=\"(default)\",protocol=\"udp\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains(
+            """
+            opennlb_flows{rule="web",protocol="tcp"} 17
+            opennlb_flows{rule="ssh",protocol="tcp"} 0
+            opennlb_flows{rule="off",protocol="tcp"} 0
+            opennlb_flows{rule="off",protocol="udp"} 0
+            opennlb_flows{rule="(default)",protocol="tcp"} 0
+            opennlb_flows{rule="(default)",protocol="udp"} 2
+
+            """,
+            text,
+            StringComparison.Ordinal);
     }
 
     [Fact]

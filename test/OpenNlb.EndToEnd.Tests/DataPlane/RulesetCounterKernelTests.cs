@@ -10,7 +10,8 @@ namespace OpenNlb.EndToEnd.Tests.DataPlane;
 
 /// <summary>
 /// The ruleset's named counters count what the real kernel's -300 filter did with real packets,
-/// per rule and verdict, and an update that moves buckets keeps counting where it was.
+/// per rule and verdict, and an update that moves buckets keeps counting where it was. Read by the
+/// netlink dump nlbd uses.
 /// </summary>
 public sealed class RulesetCounterKernelTests
 {
@@ -79,6 +80,40 @@ public sealed class RulesetCounterKernelTests
     private static Task<string> SendAsync(TestNamespace ns, int port, int count) =>
         ns.ExecCheckedAsync("bash", "-c", $"for i in $(seq {count}); do printf '%0{Payload}d' 0 > /dev/udp/{Vip}/{port}; done");
 
-    private static async Task<IReadOnlyDictionary<string, TrafficCount>> CountersAsync(TestNamespace ns) =>
-        NftCounterReader.Parse(await ns.ExecCheckedAsync("nft", "-j", "list", "counters", "table", "ip", NftNames.Table));
+    /// <summary>Read as nlbd reads them, by a netlink dump from inside the namespace; checked against nft's own listing.</summary>
+    private static async Task<IReadOnlyDictionary<string, TrafficCount>> CountersAsync(TestNamespace ns)
+    {
+        var counters = await InsideAsync(ns, () => NftCounterReader.Read(NftNames.Table));
+        var listed = await ns.ExecCheckedAsync("nft", "list", "counters", "table", "ip", NftNames.Table);
+        foreach (var (name, count) in counters)
+        {
+            Assert.Matches($@"counter {name} {{\s*packets {count.Packets} bytes {count.Bytes}\s", listed);
+        }
+
+        Assert.Equal((Cluster.PortRules.Count * 2) + 2, counters.Count);
+        return counters;
+    }
+
+    private static Task<T> InsideAsync<T>(TestNamespace ns, Func<T> action)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using var file = File.OpenHandle(Path.Combine("/run/netns", ns.Name));
+                KernelHash.NetnsInterop.EnterNetworkNamespace(file, ns.Name);
+                completion.SetResult(action());
+            }
+            catch (Exception e)
+            {
+                completion.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+        };
+        thread.Start();
+        return completion.Task;
+    }
 }
