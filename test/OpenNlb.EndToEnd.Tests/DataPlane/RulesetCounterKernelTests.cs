@@ -83,7 +83,7 @@ public sealed class RulesetCounterKernelTests
     /// <summary>Read as nlbd reads them, by a netlink dump from inside the namespace; checked against nft's own listing.</summary>
     private static async Task<IReadOnlyDictionary<string, TrafficCount>> CountersAsync(TestNamespace ns)
     {
-        var counters = await InsideAsync(ns, () => NftCounterReader.Read(NftNames.Table));
+        var counters = await ns.RunInsideAsync(() => NftCounterReader.Read(NftNames.Table));
         var listed = await ns.ExecCheckedAsync("nft", "list", "counters", "table", "ip", NftNames.Table);
         foreach (var (name, count) in counters)
         {
@@ -92,28 +92,5 @@ public sealed class RulesetCounterKernelTests
 
         Assert.Equal((Cluster.PortRules.Count * 2) + 2, counters.Count);
         return counters;
-    }
-
-    private static Task<T> InsideAsync<T>(TestNamespace ns, Func<T> action)
-    {
-        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var file = File.OpenHandle(Path.Combine("/run/netns", ns.Name));
-                KernelHash.NetnsInterop.EnterNetworkNamespace(file, ns.Name);
-                completion.SetResult(action());
-            }
-            catch (Exception e)
-            {
-                completion.SetException(e);
-            }
-        })
-        {
-            IsBackground = true,
-        };
-        thread.Start();
-        return completion.Task;
     }
 }
