@@ -324,21 +324,30 @@ internal sealed partial class NodeLoop(
         switch (message)
         {
             case Heartbeat heartbeat:
+                CountLost(heartbeat.HostPriority, heartbeat.Incarnation, heartbeat.Sequence);
                 var outcome = node.Receive(heartbeat, now);
                 counters.Add("heartbeats_received");
+                CountKeptOut(outcome);
                 if (outcome is Observation.Mismatched or Observation.DuplicatePriority)
                 {
                     WarnOnce(heartbeat.HostPriority, outcome, now);
                 }
 
                 break;
-            case Handover handover when node.Receive(handover, now):
-                counters.Add("handover_chunks_received");
+            case Handover handover:
+                CountLost(handover.HostPriority, handover.Incarnation, handover.Sequence);
+                if (node.Receive(handover, now))
+                {
+                    counters.Add("handover_chunks_received");
+                }
+
                 break;
             case RemoteRequest request:
+                CountLost(request.HostPriority, request.Incarnation, request.Sequence);
                 OnRemoteRequest(request);
                 break;
             case RemoteReply reply:
+                CountLost(reply.HostPriority, reply.Incarnation, reply.Sequence);
                 OnRemoteReply(reply);
                 break;
         }

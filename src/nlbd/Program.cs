@@ -11,6 +11,7 @@ using OpenNlb.Core.Hashing;
 using OpenNlb.Core.Membership;
 using OpenNlb.Linux.Links;
 using OpenNlb.Daemon.Control;
+using OpenNlb.Daemon.Metrics;
 using OpenNlb.Linux.Sockets;
 
 namespace OpenNlb.Daemon;
@@ -55,11 +56,7 @@ internal static class Program
         // NLBD_LOG_LEVEL=Debug shows every kernel transaction and refused datagram.
         var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("NLBD_LOG_LEVEL"), ignoreCase: true, out var l) ? l : LogLevel.Information;
         var recent = new RecentEvents(TimeProvider.System);
-        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(level).AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        }).AddProvider(recent));
+        using var loggers = LogSetup.Create(level, LogSetup.IsStdoutTheJournal(), recent);
         var log = loggers.CreateLogger("nlbd");
         try
         {
@@ -67,7 +64,7 @@ internal static class Program
         }
         catch (Exception e)
         {
-            log.LogCritical(e, "nlbd failed");
+            Log.Failed(log, e, e.Message);
             return ExitRuntime;
         }
     }
@@ -94,6 +91,14 @@ internal static class Program
         var cluster = config.Cluster;
         var host = config.Host;
         Log.Starting(log, host.Priority, cluster.Name, host.Interface, cluster.Mode.ToString().ToLowerInvariant(), cluster.PortRules.Count, cluster.Heartbeat.PeriodMs, cluster.Heartbeat.Tolerance);
+
+        // Before anything touches the kernel: a port in use stops nlbd here, having changed nothing.
+        if (!MetricsServer.TryListen(host.Metrics, log, out var metricsServer))
+        {
+            return ExitRuntime;
+        }
+
+        using var metrics = metricsServer;
 
         var spec = new DataPlaneSpec(cluster, host.Priority, host.Interface, BucketAllocator.BucketCount, HashSeed.ForCluster(cluster.Name))
         {
@@ -142,8 +147,11 @@ internal static class Program
             using var control = new ControlServer(options.ControlSocket, loop.HandleAsync, log) { GroupId = options.ControlGroupId };
             control.Start();
             var serving = control.RunAsync(stop.Token);
+            using var pages = new MetricsSource(spec, loop.StatusAsync, log);
+            var scraping = metrics?.RunAsync(pages.PageAsync, log, stop.Token) ?? Task.CompletedTask;
             await loop.RunAsync(stop.Token);
             await serving;
+            await scraping;
         }
         finally
         {

@@ -22,6 +22,9 @@ public sealed record HostConfig
     /// </summary>
     public bool RemoteControl { get; init; }
 
+    /// <summary>The Prometheus endpoint; not part of the fingerprint, like the rest of this section.</summary>
+    public MetricsConfig Metrics { get; init; } = new();
+
     /// <summary>Per port rule settings of this host, by rule name. A rule not listed uses the defaults.</summary>
     public IReadOnlyDictionary<string, HostPortRule> PortRules { get; init; } =
         new Dictionary<string, HostPortRule>(StringComparer.Ordinal);
