@@ -34,6 +34,9 @@ internal sealed partial class NodeLoop(
     private readonly Lock _sendLock = new();
     private ulong _sequence;
     private Heartbeat? _lastHeartbeat;
+
+    /// <summary>When the last heartbeat went out, by the loop or the watchdog; null before the first.</summary>
+    private long? _heartbeatSentMs;
     private HeartbeatWatchdog? _watchdog;
     private bool _kernelBehind;
     private ulong? _collecting;
@@ -177,6 +180,7 @@ internal sealed partial class NodeLoop(
                 {
                     _lastHeartbeat = node.MakeHeartbeat(++_sequence, now);
                     Send(wire.Encode(_lastHeartbeat));
+                    _heartbeatSentMs = NowMs;
                 }
 
                 _watchdog?.LoopSent(NowMs);
@@ -266,7 +270,7 @@ internal sealed partial class NodeLoop(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            kernel.Apply(target, flows, clients, () => _watchdog?.LoopProgressed(NowMs));
+            kernel.Apply(target, flows, clients, LeaseLeft, () => _watchdog?.LoopProgressed(NowMs));
             _kernelBehind = false;
             counters.Add("kernel_updates");
             counters.Add("foreign_entries_installed", flows.Count + clients.Count);
@@ -278,6 +282,18 @@ internal sealed partial class NodeLoop(
             counters.Add("kernel_update_failures");
             Log.ApplyFailed(log, e.Message);
         }
+    }
+
+    /// <summary>What the lease may be renewed for now: never past the last heartbeat plus the lease.</summary>
+    private TimeSpan? LeaseLeft()
+    {
+        long? sent;
+        lock (_sendLock)
+        {
+            sent = _heartbeatSentMs;
+        }
+
+        return sent is { } at ? config.Cluster.Heartbeat.Lease - TimeSpan.FromMilliseconds(NowMs - at) : null;
     }
 
     private bool RenewLease()
@@ -419,6 +435,7 @@ internal sealed partial class NodeLoop(
 
             _lastHeartbeat = _lastHeartbeat with { Sequence = ++_sequence };
             sentAt = NowMs;
+            _heartbeatSentMs = sentAt;
             Send(wire.Encode(_lastHeartbeat));
         }
 
