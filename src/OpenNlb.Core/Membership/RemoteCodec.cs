@@ -79,18 +79,14 @@ public static class RemoteCodec
     {
         ArgumentNullException.ThrowIfNull(key);
         request = null;
-        var error = WireFormat.Open(datagram, WireFormat.TypeRemoteRequest, RequestMinSize, RequestMaxSize, key);
+        var error = WireFormat.OpenWithHeader(datagram, WireFormat.TypeRemoteRequest, RequestMinSize, RequestMaxSize, key, out var header);
         if (error != HeartbeatError.None)
         {
             return error;
         }
 
-        var r = new WireReader(datagram[..^WireFormat.TagSize]);
-        error = WireFormat.ReadHeader(ref r, out var clusterId, out var priority, out var incarnation, out var sequence);
-        if (error != HeartbeatError.None)
-        {
-            return error;
-        }
+        var (clusterId, priority, incarnation, sequence) = header;
+        var r = WireFormat.Body(datagram);
 
         var id = r.UInt32();
         var target = r.Byte();
@@ -120,18 +116,14 @@ public static class RemoteCodec
     {
         ArgumentNullException.ThrowIfNull(key);
         reply = null;
-        var error = WireFormat.Open(datagram, WireFormat.TypeRemoteReply, ReplyMinSize, ReplyMaxSize, key);
+        var error = WireFormat.OpenWithHeader(datagram, WireFormat.TypeRemoteReply, ReplyMinSize, ReplyMaxSize, key, out var header);
         if (error != HeartbeatError.None)
         {
             return error;
         }
 
-        var r = new WireReader(datagram[..^WireFormat.TagSize]);
-        error = WireFormat.ReadHeader(ref r, out var clusterId, out var priority, out var incarnation, out var sequence);
-        if (error != HeartbeatError.None)
-        {
-            return error;
-        }
+        var (clusterId, priority, incarnation, sequence) = header;
+        var r = WireFormat.Body(datagram);
 
         var id = r.UInt32();
         var requester = r.Byte();
