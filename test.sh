@@ -24,7 +24,8 @@ fi
 
 log=$(mktemp)
 status=0
-for project in test/OpenNlb.Core.Tests test/OpenNlb.EndToEnd.Tests; do
+projects_run=(test/OpenNlb.Core.Tests test/OpenNlb.Cli.Tests test/OpenNlb.EndToEnd.Tests)
+for project in "${projects_run[@]}"; do
   echo "== $project"
   dotnet test "$project" --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee -a "$log" \
     | grep -Ev '^\s*(Passed |$)' || true
@@ -40,8 +41,8 @@ read -r passed failed skipped projects < <(awk '
   /^ +Skipped: +[0-9]+$/   { s += $2 }
   END { printf "%d %d %d %d\n", p, f, s, n }' "$log")
 rm -f "$log"
-if [ "$projects" -ne 2 ]; then
-  echo "expected results from 2 test projects, got $projects"
+if [ "$projects" -ne "${#projects_run[@]}" ]; then
+  echo "expected results from ${#projects_run[@]} test projects, got $projects"
   status=1
   failed=$((failed + 1))
 fi

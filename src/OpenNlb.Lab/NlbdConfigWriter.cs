@@ -61,6 +61,10 @@ public static class NlbdConfigWriter
             Priority = host,
             Interface = "eth0",
             DedicatedIp = AddressPlan.HostDip(host),
+
+            // A lab is for trying things: `nlb stop --node 2` and `--cluster` work in it. A real
+            // host leaves it off unless its operators want it (docs/control.md).
+            RemoteControl = true,
         });
 
     public static string Write(string lab, OperationMode mode, int host, ClusterKey key) =>

@@ -28,7 +28,12 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     /// Foreign entries, then the new ownership in steps that are each safe on their own
     /// (<see cref="OwnershipSteps"/>). If a step fails, <see cref="Current"/> is where the kernel is.
     /// </summary>
-    public void Apply(Ownership next, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients)
+    /// <param name="leaseLeft">
+    /// What the lease may be renewed for at each step: the configured lease less the time since the
+    /// last heartbeat went out (a lease must never outlive that heartbeat by more than the lease);
+    /// null or under 10 ms: not renewed.
+    /// </param>
+    public void Apply(Ownership next, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients, Func<TimeSpan?>? leaseLeft = null, Action? stepApplied = null)
     {
         if (Current is null)
         {
@@ -48,15 +53,17 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
             var script = RulesetRenderer.RenderUpdate(spec, Current, step);
             if (script.Length > 0)
             {
-                _nft.Run(script);
+                // Each step is a state the last heartbeat already allowed (see OwnershipSteps), so
+                // its transaction re-arms the lease too: a renewal of its own would wait for the
+                // kernel's transaction lock behind the step, and a long move would let the lease
+                // lapse, dropping this host's UDP flows for a moment (seen: 3 datagrams under load).
+                _nft.Run(leaseLeft?.Invoke() is { } left && left > TimeSpan.FromMilliseconds(10)
+                    ? script + RulesetRenderer.RenderLeaseRenewal(spec with { Lease = left })
+                    : script);
             }
 
             Current = step;
-
-            // Each step is a state the last heartbeat already allowed (see OwnershipSteps), so the
-            // lease may be renewed in between: a long move must not let it lapse, which would
-            // drop this host's UDP flows for a moment.
-            RenewLease();
+            stepApplied?.Invoke();
         }
 
         Current = next;

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace OpenNlb.Daemon;
 
-/// <summary>Every event nlbd logs, with a stable event id (see docs/architecture.md).</summary>
+/// <summary>
+/// Every event nlbd logs, with a stable event id: the table in docs/logging.md lists them all, and
+/// a test checks that it does. Ids are never reused for another meaning.
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(1000, LogLevel.Information, "nlbd starting: host {Priority} of cluster '{Cluster}' on {Interface}, {Mode} mode, {Rules} port rules, heartbeat {PeriodMs} ms x {Tolerance}")]
@@ -16,6 +19,9 @@ internal static partial class Log
 
     [LoggerMessage(1003, LogLevel.Warning, "neighbours not told of the new MAC: {Problem}")]
     public static partial void AnnounceProblem(ILogger logger, string problem);
+
+    [LoggerMessage(1004, LogLevel.Critical, "nlbd failed: {Message}")]
+    public static partial void Failed(ILogger logger, Exception exception, string message);
 
     [LoggerMessage(1100, LogLevel.Information, "host {Priority} joined")]
     public static partial void PeerJoined(ILogger logger, int priority);
@@ -67,4 +73,31 @@ internal static partial class Log
 
     [LoggerMessage(1402, LogLevel.Error, "control socket: {Message}")]
     public static partial void ControlFailed(ILogger logger, string message);
+
+    [LoggerMessage(1403, LogLevel.Information, "configuration reloaded from {Path}: {Changes}")]
+    public static partial void Reloaded(ILogger logger, string path, string changes);
+
+    [LoggerMessage(1404, LogLevel.Warning, "reload refused, the running configuration is kept ({Count} problem(s)): {Problems}")]
+    public static partial void ReloadRefused(ILogger logger, int count, string problems);
+
+    [LoggerMessage(1405, LogLevel.Warning, "remote command from host {Priority} refused: {Reason}")]
+    public static partial void RemoteRefused(ILogger logger, int priority, string reason);
+
+    [LoggerMessage(1500, LogLevel.Information, "metrics at http://{Listen}/metrics")]
+    public static partial void MetricsListening(ILogger logger, string listen);
+
+    [LoggerMessage(1501, LogLevel.Information, "metrics endpoint off (host.metrics.enabled: false)")]
+    public static partial void MetricsOff(ILogger logger);
+
+    [LoggerMessage(1502, LogLevel.Error, "host.metrics.listen: cannot listen on {Listen}: {Message}; nothing was changed")]
+    public static partial void MetricsCannotListen(ILogger logger, string listen, string message);
+
+    [LoggerMessage(1503, LogLevel.Warning, "metrics endpoint: {Message}")]
+    public static partial void MetricsProblem(ILogger logger, string message);
+
+    [LoggerMessage(1504, LogLevel.Warning, "metrics: cannot read {Source}, its metrics are left out until it can be read again: {Message}")]
+    public static partial void MetricsSourceFailed(ILogger logger, string source, string message);
+
+    [LoggerMessage(1505, LogLevel.Information, "metrics: {Source} can be read again")]
+    public static partial void MetricsSourceRecovered(ILogger logger, string source);
 }

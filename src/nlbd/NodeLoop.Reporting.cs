@@ -26,11 +26,13 @@ internal sealed partial class NodeLoop
         foreach (var joined in view.Except(_lastView).Where(p => p != config.Host.Priority))
         {
             Log.PeerJoined(log, joined);
+            NoteJoined(joined);
         }
 
         foreach (var left in _lastView.Except(view).Where(p => p != config.Host.Priority))
         {
             Log.PeerLeft(log, left);
+            NoteLeft(left, now);
         }
 
         if (!view.SequenceEqual(_lastView) || node.Adopted.Epoch != _lastEpoch)
@@ -48,6 +50,7 @@ internal sealed partial class NodeLoop
             _lastConvergenceMs = _changeSeenMs is { } seen ? now - seen : null;
             _changeSeenMs = null;
             Log.Converged(log, string.Join(' ', node.Adopted.Members.Select(m => m.Priority)), node.Map?.DefaultHost, Describe(node.Ownership), _lastConvergenceMs ?? 0);
+            NoteConverged(now, _lastConvergenceMs);
         }
 
         var display = node.Display(now);
@@ -58,6 +61,7 @@ internal sealed partial class NodeLoop
         }
 
         (_lastView, _lastDisplay, _lastEpoch, _lastConvergences) = (view, display, node.Adopted.Epoch, node.Convergences);
+        RememberMembers();
     }
 
     private void WarnOnce(int priority, Observation outcome, long now)
@@ -130,6 +134,7 @@ internal sealed partial class NodeLoop
                 p.Priority, p.State.ToString().ToLowerInvariant(), p.Live, p.Participant, p.KeptOut, p.AdoptedEpoch, p.SilentForMs)).ToList(),
             Convergences = node.Convergences,
             LastConvergenceMs = _lastConvergenceMs,
+            LastFailoverMs = _lastFailoverMs,
             Counters = counters.Snapshot(),
             UpdatedAt = time.GetUtcNow(),
         };

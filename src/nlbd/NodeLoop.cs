@@ -34,46 +34,67 @@ internal sealed partial class NodeLoop(
     private readonly Lock _sendLock = new();
     private ulong _sequence;
     private Heartbeat? _lastHeartbeat;
+
+    /// <summary>When the last heartbeat went out, by the loop or the watchdog; null before the first.</summary>
+    private long? _heartbeatSentMs;
     private HeartbeatWatchdog? _watchdog;
     private bool _kernelBehind;
     private ulong? _collecting;
     private bool _scanning;
     private long _nextScanMs;
 
+    /// <summary>
+    /// A moment at which the receiver found the socket empty: every datagram that arrived before
+    /// it has been posted to the loop. Written after the posts, read before the loop drains them.
+    /// </summary>
+    private long _heardUpToMs;
+
     private long NowMs => (long)time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
 
-    /// <summary>Runs a command on the loop; the answer carries the status after it.</summary>
-    public Task<ControlResponse> ExecuteAsync(HostCommand? command)
+    /// <summary>
+    /// The time the node may judge the peers at: never later than what the receiver has read. A
+    /// receiver that lags (a start still compiling, a starved thread) must not make live peers
+    /// look silent: a host that believes itself alone issues a map of one and claims everything.
+    /// </summary>
+    private long JudgeMs => Math.Min(NowMs, Volatile.Read(ref _heardUpToMs));
+
+    /// <summary>A control request: on another host or every host, a reload, or a command or question here.</summary>
+    public Task<ControlResponse> HandleAsync(ControlCall call) =>
+        call.Node is not null || call.Cluster ? ExecuteRemoteAsync(call)
+        : call.Command == ControlCall.Reload ? ExecuteRemoteAsync(call with { Node = wire.Self.Priority })
+        : ExecuteAsync(call);
+
+    /// <summary>Runs a command on the loop; the answer carries the status after it. Questions go to <see cref="AnswerAsync"/>.</summary>
+    public Task<ControlResponse> ExecuteAsync(ControlCall call)
     {
+        if (call.HostCommand is not { } command)
+        {
+            return AnswerAsync(call);
+        }
+
         var done = new TaskCompletionSource<ControlResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // Stamped on arrival, like datagrams: if the loop is busy, the heartbeats that arrive
         // behind this command in the queue are still unread when it runs, and judging the peers at
         // a later time would find them silent.
-        var arrived = NowMs;
+        var arrived = JudgeMs;
         var posted = _events.Writer.TryWrite(() =>
         {
             var now = arrived;
-            if (command is null)
-            {
-                done.SetResult(new ControlResponse { Ok = true, Status = Snapshot(now) });
-                return;
-            }
-
             var outcome = node.Execute(command, now);
             if (outcome.Ok)
             {
                 Log.CommandDone(log, command.Kind.ToString(), outcome.Message);
             }
 
-            Effects(NowMs);
+            Effects(JudgeMs);
             done.SetResult(outcome.Ok
-                ? new ControlResponse { Ok = true, Message = outcome.Message, Status = Snapshot(now) }
-                : new ControlResponse { Ok = false, Error = outcome.Message, Status = Snapshot(now) });
+                ? new ControlResponse { SchemaVersion = ControlResponse.CurrentSchemaVersion, Ok = true, Message = outcome.Message, Status = Snapshot(now) }
+                : new ControlResponse { SchemaVersion = ControlResponse.CurrentSchemaVersion, Ok = false, Error = outcome.Message, Status = Snapshot(now) });
         });
         if (!posted)
         {
-            done.SetResult(new ControlResponse { Ok = false, Error = "nlbd is stopping" });
+            done.SetResult(ControlResponse.Failed("nlbd is stopping"));
         }
 
         return done.Task;
@@ -93,6 +114,7 @@ internal sealed partial class NodeLoop(
                 // What arrived while the loop was busy first: expiring a peer whose heartbeat sits
                 // unread in the queue would be a failover of our own making.
                 var busy = Stopwatch.GetTimestamp();
+                var heard = JudgeMs;
                 var handled = 0;
                 while (_events.Reader.TryRead(out var pending))
                 {
@@ -101,7 +123,7 @@ internal sealed partial class NodeLoop(
                 }
 
                 var events = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
-                var now = NowMs;
+                var now = heard;
                 node.Tick(now);
                 var tick = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
                 Effects(now);
@@ -113,7 +135,7 @@ internal sealed partial class NodeLoop(
                     Log.SlowLoop(log, total, handled, events, tick - events, effects - tick, total - effects);
                 }
 
-                var wait = Math.Clamp(Math.Min(node.NextWakeMs(now), _nextScanMs) - NowMs, 1, 1000);
+                var wait = Math.Clamp(Math.Min(node.NextWakeMs(now), _nextScanMs) - now, 1, 1000);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(TimeSpan.FromMilliseconds(wait));
                 try
@@ -158,9 +180,10 @@ internal sealed partial class NodeLoop(
                 {
                     _lastHeartbeat = node.MakeHeartbeat(++_sequence, now);
                     Send(wire.Encode(_lastHeartbeat));
+                    _heartbeatSentMs = NowMs;
                 }
 
-                _watchdog?.LoopSent(now);
+                _watchdog?.LoopSent(NowMs);
                 counters.Add("heartbeats_sent");
             }
         }
@@ -186,7 +209,7 @@ internal sealed partial class NodeLoop(
                     var (flows, clients) = await inventory.CollectHandoverAsync(kept);
                     _events.Writer.TryWrite(() =>
                     {
-                        node.HandoverCollected(epoch, flows, clients, NowMs);
+                        node.HandoverCollected(epoch, flows, clients, JudgeMs);
                         counters.Add("handover_flows_sent", flows.Count);
                         Log.HandoverCollected(log, epoch, flows.Count, clients.Count);
                     });
@@ -218,7 +241,7 @@ internal sealed partial class NodeLoop(
                         _events.Writer.TryWrite(() =>
                         {
                             _scanning = false;
-                            node.RetainKept(usage, NowMs);
+                            node.RetainKept(usage, JudgeMs);
                         });
                     }
                     catch (Exception e)
@@ -247,7 +270,7 @@ internal sealed partial class NodeLoop(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            kernel.Apply(target, flows, clients);
+            kernel.Apply(target, flows, clients, LeaseLeft, () => _watchdog?.LoopProgressed(NowMs));
             _kernelBehind = false;
             counters.Add("kernel_updates");
             counters.Add("foreign_entries_installed", flows.Count + clients.Count);
@@ -259,6 +282,18 @@ internal sealed partial class NodeLoop(
             counters.Add("kernel_update_failures");
             Log.ApplyFailed(log, e.Message);
         }
+    }
+
+    /// <summary>What the lease may be renewed for now: never past the last heartbeat plus the lease.</summary>
+    private TimeSpan? LeaseLeft()
+    {
+        long? sent;
+        lock (_sendLock)
+        {
+            sent = _heartbeatSentMs;
+        }
+
+        return sent is { } at ? config.Cluster.Heartbeat.Lease - TimeSpan.FromMilliseconds(NowMs - at) : null;
     }
 
     private bool RenewLease()
@@ -294,12 +329,7 @@ internal sealed partial class NodeLoop(
     /// <param name="now">When the datagram arrived, not when the loop got to it.</param>
     private void OnDatagram(byte[] datagram, long now)
     {
-        var (heartbeat, handover, error) = wire.Decode(datagram);
-        if (heartbeat is null && handover is null && error is null)
-        {
-            return;
-        }
-
+        var (message, error) = wire.Decode(datagram);
         if (error is not null)
         {
             counters.Add("datagrams_rejected_" + error);
@@ -307,18 +337,35 @@ internal sealed partial class NodeLoop(
             return;
         }
 
-        if (heartbeat is not null)
+        switch (message)
         {
-            var outcome = node.Receive(heartbeat, now);
-            counters.Add("heartbeats_received");
-            if (outcome is Observation.Mismatched or Observation.DuplicatePriority)
-            {
-                WarnOnce(heartbeat.HostPriority, outcome, now);
-            }
-        }
-        else if (handover is not null && node.Receive(handover, now))
-        {
-            counters.Add("handover_chunks_received");
+            case Heartbeat heartbeat:
+                CountLost(heartbeat.HostPriority, heartbeat.Incarnation, heartbeat.Sequence);
+                var outcome = node.Receive(heartbeat, now);
+                counters.Add("heartbeats_received");
+                CountKeptOut(outcome);
+                if (outcome is Observation.Mismatched or Observation.DuplicatePriority)
+                {
+                    WarnOnce(heartbeat.HostPriority, outcome, now);
+                }
+
+                break;
+            case Handover handover:
+                CountLost(handover.HostPriority, handover.Incarnation, handover.Sequence);
+                if (node.Receive(handover, now))
+                {
+                    counters.Add("handover_chunks_received");
+                }
+
+                break;
+            case RemoteRequest request:
+                CountLost(request.HostPriority, request.Incarnation, request.Sequence);
+                OnRemoteRequest(request);
+                break;
+            case RemoteReply reply:
+                CountLost(reply.HostPriority, reply.Incarnation, reply.Sequence);
+                OnRemoteReply(reply);
+                break;
         }
     }
 
@@ -331,12 +378,22 @@ internal sealed partial class NodeLoop(
     {
         // One byte more than the largest datagram: an oversized one is seen as such, not truncated into something that parses.
         var buffer = new byte[Wire.MaxDatagram + 1];
+        var wait = TimeSpan.FromMilliseconds(Math.Clamp(config.Cluster.Heartbeat.PeriodMs / 2, 5, 100));
         while (!ct.IsCancellationRequested)
         {
             int n;
             try
             {
-                n = socket.Receive(buffer, TimeSpan.FromMilliseconds(200));
+                // The time first, then the check: empty at some moment after it means everything
+                // that arrived before it was read and posted.
+                var checkedAt = NowMs;
+                if (!socket.HasPending)
+                {
+                    Volatile.Write(ref _heardUpToMs, checkedAt);
+                }
+
+                // A short wait keeps that moment fresh when no peer sends (a host alone).
+                n = socket.Receive(buffer, wait);
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
             {
@@ -378,6 +435,7 @@ internal sealed partial class NodeLoop(
 
             _lastHeartbeat = _lastHeartbeat with { Sequence = ++_sequence };
             sentAt = NowMs;
+            _heartbeatSentMs = sentAt;
             Send(wire.Encode(_lastHeartbeat));
         }
 

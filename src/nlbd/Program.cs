@@ -11,6 +11,7 @@ using OpenNlb.Core.Hashing;
 using OpenNlb.Core.Membership;
 using OpenNlb.Linux.Links;
 using OpenNlb.Daemon.Control;
+using OpenNlb.Daemon.Metrics;
 using OpenNlb.Daemon.Service;
 using OpenNlb.Linux.Sockets;
 
@@ -40,7 +41,7 @@ internal static class Program
             return ExitConfig;
         }
 
-        var config = await LoadAsync(options.ConfigPath);
+        var (config, sha256) = await LoadAsync(options.ConfigPath);
         if (config is null)
         {
             return ExitConfig;
@@ -55,85 +56,50 @@ internal static class Program
 
         // NLBD_LOG_LEVEL=Debug shows every kernel transaction and refused datagram.
         var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("NLBD_LOG_LEVEL"), ignoreCase: true, out var l) ? l : LogLevel.Information;
-        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(level).AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        }));
+        var recent = new RecentEvents(TimeProvider.System);
+        using var loggers = LogSetup.Create(level, LogSetup.IsStdoutTheJournal(), recent);
         var log = loggers.CreateLogger("nlbd");
         try
         {
-            return await RunAsync(config, key, options, log);
+            return await RunAsync(config, key, options, log, new ConfigSource(Path.GetFullPath(options.ConfigPath), sha256), recent);
         }
         catch (Exception e)
         {
-            log.LogCritical(e, "nlbd failed");
+            Log.Failed(log, e, e.Message);
             return ExitRuntime;
         }
     }
 
-    /// <summary>Reads and validates the configuration; prints every error and returns null if any.</summary>
-    private static async Task<NlbConfig?> LoadAsync(string path)
+    /// <summary>Reads and validates the configuration; prints every error and returns null if any. With it, the file's SHA-256 (hex).</summary>
+    private static async Task<(NlbConfig? Config, string Sha256)> LoadAsync(string path)
     {
-        string text;
-        try
+        var (config, errors, sha256) = ConfigFile.Read(path);
+        foreach (var e in errors)
         {
-            text = await File.ReadAllTextAsync(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await Console.Error.WriteLineAsync($"nlbd: cannot read {path}: {e.Message}");
-            return null;
+            await Console.Error.WriteLineAsync($"nlbd: {e}");
         }
 
-        var result = ConfigLoader.Parse(text);
-        var errors = result.Errors.Select(e => e.ToString()).ToList();
-        if (result.Config is { } c)
+        if (config is null)
         {
-            errors.AddRange(DataPlaneLimits(c));
-        }
-
-        if (errors.Count > 0 || result.Config is null)
-        {
-            foreach (var e in errors)
-            {
-                await Console.Error.WriteLineAsync($"nlbd: {path}: {e}");
-            }
-
             await Console.Error.WriteLineAsync($"nlbd: {errors.Count} error(s); nothing was changed");
-            return null;
         }
 
-        return result.Config;
+        return (config, sha256);
     }
 
-    /// <summary>What the configuration model allows but this version of the data plane cannot do yet.</summary>
-    private static IEnumerable<string> DataPlaneLimits(NlbConfig c)
-    {
-        for (var i = 0; i < c.Cluster.Vips.Count; i++)
-        {
-            if (c.Cluster.Vips[i].AddressFamily != AddressFamily.InterNetwork)
-            {
-                yield return $"cluster.vips[{i}]: {c.Cluster.Vips[i]} is IPv6; the data plane supports IPv4 VIPs only for now";
-            }
-        }
-
-        if (c.Host.DedicatedIp.Address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            yield return $"host.dedicatedIp: {c.Host.DedicatedIp} is IPv6; heartbeats need an IPv4 dedicated IP for now";
-        }
-
-        if (!ClusterInterface.Exists(c.Host.Interface))
-        {
-            yield return $"host.interface: no interface named '{c.Host.Interface}' on this host";
-        }
-    }
-
-    private static async Task<int> RunAsync(NlbConfig config, ClusterKey key, DaemonOptions options, ILogger log)
+    private static async Task<int> RunAsync(NlbConfig config, ClusterKey key, DaemonOptions options, ILogger log, ConfigSource source, RecentEvents recent)
     {
         var cluster = config.Cluster;
         var host = config.Host;
         Log.Starting(log, host.Priority, cluster.Name, host.Interface, cluster.Mode.ToString().ToLowerInvariant(), cluster.PortRules.Count, cluster.Heartbeat.PeriodMs, cluster.Heartbeat.Tolerance);
+
+        // Before anything touches the kernel: a port in use stops nlbd here, having changed nothing.
+        if (!MetricsServer.TryListen(host.Metrics, log, out var metricsServer))
+        {
+            return ExitRuntime;
+        }
+
+        using var metrics = metricsServer;
 
         var spec = new DataPlaneSpec(cluster, host.Priority, host.Interface, BucketAllocator.BucketCount, HashSeed.ForCluster(cluster.Name))
         {
@@ -174,13 +140,21 @@ internal static class Program
             }
 
             using var socket = new HeartbeatSocket(host.Interface, host.DedicatedIp.Broadcast, cluster.Heartbeat.Port);
-            var loop = new NodeLoop(config, node, kernel, socket, new Wire(key, self), inventory, status, new Counters(), time, log);
-            using var control = new ControlServer(options.ControlSocket, loop.ExecuteAsync, log);
+            var loop = new NodeLoop(config, node, kernel, socket, new Wire(key, self), inventory, status, new Counters(), time, log)
+            {
+                Source = source,
+                Recent = recent,
+                Facts = new FlowFactsReader(spec),
+            };
+            using var control = new ControlServer(options.ControlSocket, loop.HandleAsync, log) { GroupId = options.ControlGroupId };
             control.Start();
             var serving = control.RunAsync(stop.Token);
-            service.Ready($"host {host.Priority} of cluster '{cluster.Name}' on {host.Interface}", async () => (await loop.ExecuteAsync(null)).Ok, stop.Token);
+            using var pages = new MetricsSource(spec, loop.StatusAsync, log);
+            var scraping = metrics?.RunAsync(pages.PageAsync, log, stop.Token) ?? Task.CompletedTask;
+            service.Ready($"host {host.Priority} of cluster '{cluster.Name}' on {host.Interface}", async () => await loop.StatusAsync() is not null, stop.Token);
             await loop.RunAsync(stop.Token);
             await serving;
+            await scraping;
         }
         finally
         {

@@ -1,10 +1,11 @@
+using OpenNlb.Core.Control;
 using OpenNlb.Core.Convergence;
 using OpenNlb.Core.Membership;
 
 namespace OpenNlb.Daemon;
 
 /// <summary>
-/// Datagrams in and out: heartbeats and hand-over chunks, authenticated with the cluster key,
+/// Datagrams in and out: heartbeats, hand-over chunks and remote control, authenticated with the cluster key,
 /// replays refused. Every refusal has a reason, which becomes a counter; none changes anything.
 /// </summary>
 internal sealed class Wire(ClusterKey key, LocalIdentity self)
@@ -12,6 +13,8 @@ internal sealed class Wire(ClusterKey key, LocalIdentity self)
     public static int MaxDatagram => WireFormat.MaxDatagramSize;
 
     private readonly ReplayGuard _replays = new();
+
+    public LocalIdentity Self => self;
 
     public byte[] Encode(Heartbeat heartbeat)
     {
@@ -27,46 +30,73 @@ internal sealed class Wire(ClusterKey key, LocalIdentity self)
         return buffer;
     }
 
+    public byte[] Encode(RemoteRequest request) => RemoteCodec.Encode(request, key);
+
+    public byte[] Encode(RemoteReply reply) => RemoteCodec.Encode(reply, key);
+
     /// <summary>
-    /// A heartbeat or a hand-over chunk, or the reason the datagram was refused. Our own
-    /// datagrams, looped back by the broadcast, come back as neither with no reason.
+    /// A <see cref="Heartbeat"/>, <see cref="Handover"/>, <see cref="RemoteRequest"/> or
+    /// <see cref="RemoteReply"/>, or the reason the datagram was refused. Our own datagrams,
+    /// looped back by the broadcast, come back as neither with no reason.
     /// </summary>
-    public (Heartbeat? Heartbeat, Handover? Handover, string? Error) Decode(ReadOnlySpan<byte> datagram)
+    public (object? Message, string? Error) Decode(ReadOnlySpan<byte> datagram)
     {
         if (!WireFormat.TryPeek(datagram, out var type, out var cluster))
         {
-            return (null, null, "not_opennlb");
+            return (null, "not_opennlb");
         }
 
         if (cluster != self.ClusterId)
         {
-            return (null, null, "other_cluster");
+            return (null, "other_cluster");
         }
 
-        Heartbeat? heartbeat = null;
-        Handover? handover = null;
-        var error = type switch
+        object? message = null;
+        HeartbeatError error;
+        switch (type)
         {
-            WireFormat.TypeHeartbeat => HeartbeatCodec.TryParse(datagram, key, out heartbeat),
-            WireFormat.TypeHandover => HandoverCodec.TryParse(datagram, key, out handover),
-            _ => HeartbeatError.UnknownType,
-        };
+            case WireFormat.TypeHeartbeat:
+                error = HeartbeatCodec.TryParse(datagram, key, out var heartbeat);
+                message = heartbeat;
+                break;
+            case WireFormat.TypeHandover:
+                error = HandoverCodec.TryParse(datagram, key, out var handover);
+                message = handover;
+                break;
+            case WireFormat.TypeRemoteRequest:
+                error = RemoteCodec.TryParse(datagram, key, out RemoteRequest? request);
+                message = request;
+                break;
+            case WireFormat.TypeRemoteReply:
+                error = RemoteCodec.TryParse(datagram, key, out RemoteReply? reply);
+                message = reply;
+                break;
+            default:
+                error = HeartbeatError.UnknownType;
+                break;
+        }
+
         if (error != HeartbeatError.None)
         {
-            return (null, null, Snake(error.ToString()));
+            return (null, Snake(error.ToString()));
         }
 
-        var (priority, incarnation, sequence) = heartbeat is not null
-            ? (heartbeat.HostPriority, heartbeat.Incarnation, heartbeat.Sequence)
-            : (handover!.HostPriority, handover.Incarnation, handover.Sequence);
+        var (priority, incarnation, sequence) = message switch
+        {
+            Heartbeat h => (h.HostPriority, h.Incarnation, h.Sequence),
+            Handover c => (c.HostPriority, c.Incarnation, c.Sequence),
+            RemoteRequest q => (q.HostPriority, q.Incarnation, q.Sequence),
+            RemoteReply a => (a.HostPriority, a.Incarnation, a.Sequence),
+            _ => throw new InvalidOperationException("a parser accepted without a message"),
+        };
         if (priority == self.Priority && incarnation == self.Incarnation)
         {
-            return (null, null, null);
+            return (null, null);
         }
 
         return _replays.Check(priority, incarnation, sequence) == ReplayVerdict.Replayed
-            ? (null, null, "replayed")
-            : (heartbeat, handover, null);
+            ? (null, "replayed")
+            : (message, null);
     }
 
     private static string Snake(string name) =>

@@ -81,7 +81,10 @@ public static class ConfigWriter
             .Append(CultureInfo.InvariantCulture, $"  priority: {host.Priority}\n")
             .Append("  interface: ").Append(YamlText.Scalar(host.Interface)).Append('\n')
             .Append("  dedicatedIp: ").Append(YamlText.Scalar(host.DedicatedIp.ToString())).Append('\n')
-            .Append("  initialState: ").Append(ConfigNames.HostStates.NameOf(host.InitialState)).Append('\n');
+            .Append("  initialState: ").Append(ConfigNames.HostStates.NameOf(host.InitialState)).Append('\n')
+            .Append("  remoteControl: ").Append(host.RemoteControl ? "true" : "false").Append('\n')
+            .Append("  metrics: { enabled: ").Append(host.Metrics.Enabled ? "true" : "false")
+            .Append(", listen: ").Append(YamlText.Scalar(host.Metrics.Listen)).Append(" }\n");
 
         if (host.PortRules.Count == 0)
         {

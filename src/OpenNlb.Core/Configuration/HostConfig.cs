@@ -16,6 +16,15 @@ public sealed record HostConfig
 
     public HostState InitialState { get; init; } = HostState.Started;
 
+    /// <summary>
+    /// Whether other hosts of the cluster may send this host commands (over the authenticated
+    /// cluster channel). Off by default: a stolen cluster key should not also stop every host.
+    /// </summary>
+    public bool RemoteControl { get; init; }
+
+    /// <summary>The Prometheus endpoint; not part of the fingerprint, like the rest of this section.</summary>
+    public MetricsConfig Metrics { get; init; } = new();
+
     /// <summary>Per port rule settings of this host, by rule name. A rule not listed uses the defaults.</summary>
     public IReadOnlyDictionary<string, HostPortRule> PortRules { get; init; } =
         new Dictionary<string, HostPortRule>(StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpenNlb.Core.Allocation;
+using OpenNlb.Core.Control;
 using OpenNlb.Core.Membership;
 
 namespace OpenNlb.Core.Convergence;
@@ -9,6 +10,7 @@ public sealed partial class ConvergenceNode
 {
     public CommandOutcome Execute(HostCommand command, long nowMs)
     {
+        nowMs = Clock(nowMs);
         var outcome = command.Kind switch
         {
             HostCommandKind.Resume => Resume(),
@@ -28,6 +30,43 @@ public sealed partial class ConvergenceNode
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// A reloaded configuration's load weights and handling priorities, in rule order; each rule's
+    /// state (enabled, disabled, draining) stays what the commands made it. Like a weight change:
+    /// what leaves the share is released at once, the rest waits for the next map.
+    /// </summary>
+    public CommandOutcome Reconfigure(IReadOnlyList<MemberRule> configured, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        nowMs = Clock(nowMs);
+        if (configured.Count != _rules.Length)
+        {
+            return CommandOutcome.Refused(string.Create(CultureInfo.InvariantCulture, $"{configured.Count} rules given, the cluster has {_rules.Length}"));
+        }
+
+        var changed = 0;
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            var next = _rules[i] with { LoadWeight = configured[i].LoadWeight, HandlingPriority = configured[i].HandlingPriority };
+            if (next != _rules[i])
+            {
+                _rules[i] = next;
+                changed++;
+            }
+        }
+
+        if (changed > 0)
+        {
+            _share.Release(CurrentShare());
+            _claimDirty = true;
+            _sendNow = true;
+            _shareDirty = true;
+            Update(nowMs);
+        }
+
+        return CommandOutcome.Done(string.Create(CultureInfo.InvariantCulture, $"{changed} port rule settings changed"));
     }
 
     private CommandOutcome Start(long nowMs)
@@ -92,14 +131,10 @@ public sealed partial class ConvergenceNode
     private CommandOutcome RuleCommand(HostCommand command)
     {
         var rules = _settings.Cluster.PortRules;
-        var targets = command.Rule is null or "all"
-            ? Enumerable.Range(0, rules.Count).ToList()
-            : rules.Select((r, i) => (r, i)).Where(x => string.Equals(x.r.Name, command.Rule, StringComparison.Ordinal)).Select(x => x.i).ToList();
-        if (targets.Count == 0)
+        var (targets, error) = RuleSelector.Resolve(_settings.Cluster, command.Rule);
+        if (error is not null)
         {
-            return CommandOutcome.Refused(string.Create(
-                CultureInfo.InvariantCulture,
-                $"no port rule named '{command.Rule}'; the rules are: {string.Join(", ", rules.Select(r => r.Name))}"));
+            return CommandOutcome.Refused(error);
         }
 
         if (command.Kind == HostCommandKind.SetWeight && command.Weight is not (>= 0 and <= MemberRule.MaxLoadWeight))

@@ -250,6 +250,13 @@ public sealed partial class ConvergenceNode
             ? string.Create(CultureInfo.InvariantCulture, $"it has {hb.Rules.Count} port rules, we have {_rules.Length}")
         : null;
 
+    /// <summary>
+    /// Inputs can come stamped earlier than one already taken (a datagram stamped on arrival and
+    /// read after a tick): judging peers at that earlier time would count again one already
+    /// expired, and a newly counted participant makes every host release everything.
+    /// </summary>
+    private long Clock(long nowMs) => _clockMs = Math.Max(_clockMs, nowMs);
+
     private void TrackCounter(Proposal proposal) => _maxCounterSeen = Math.Max(_maxCounterSeen, proposal.Counter);
 
     private void StopNow()

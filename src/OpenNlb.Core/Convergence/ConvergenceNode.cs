@@ -44,12 +44,16 @@ public sealed partial class ConvergenceNode
     private IReadOnlyList<Handover>? _handoverChunks;
     private long? _handoverSentMs;
 
+    /// <summary>The latest time the node was given: its notion of now never goes back.</summary>
+    private long _clockMs;
+
     public ConvergenceNode(NodeSettings settings, long nowMs)
     {
         _settings = settings;
         _me = settings.Self.Priority;
         _rules = settings.Rules.ToArray();
         _state = settings.InitialState;
+        _clockMs = nowMs;
         _share = new LocalShare(settings.Cluster.PortRules, settings.BucketCount, settings.Restarted, settings.InitialKept);
 
         // A starting host listens for one detection time before it takes part, so that it learns
@@ -85,6 +89,7 @@ public sealed partial class ConvergenceNode
     /// <summary>Host priorities this host counts as live participants, itself included when it is one.</summary>
     public IReadOnlyList<int> View(long nowMs)
     {
+        nowMs = Clock(nowMs);
         var view = Participants(nowMs).Keys.ToList();
         if (_participant)
         {
@@ -95,7 +100,9 @@ public sealed partial class ConvergenceNode
         return view;
     }
 
-    public DisplayState Display(long nowMs) => _state switch
+    public DisplayState Display(long nowMs) => DisplayAt(Clock(nowMs));
+
+    private DisplayState DisplayAt(long nowMs) => _state switch
     {
         MemberState.Suspended => DisplayState.Suspended,
         MemberState.Stopped => DisplayState.Stopped,
@@ -106,7 +113,9 @@ public sealed partial class ConvergenceNode
     };
 
     /// <summary>Everything heard from other hosts, for <c>nlb query</c>.</summary>
-    public IReadOnlyList<PeerView> Peers(long nowMs) => _peers.Values
+    public IReadOnlyList<PeerView> Peers(long nowMs) => PeersAt(Clock(nowMs));
+
+    private List<PeerView> PeersAt(long nowMs) => _peers.Values
         .SelectMany(list => list)
         .OrderBy(p => p.Priority).ThenBy(p => p.Incarnation)
         .Select(p => new PeerView(
@@ -121,6 +130,7 @@ public sealed partial class ConvergenceNode
 
     public void Tick(long nowMs)
     {
+        nowMs = Clock(nowMs);
         if (_state == MemberState.Draining && _drainDeadline is { } deadline && nowMs >= deadline)
         {
             StopNow();
@@ -132,6 +142,7 @@ public sealed partial class ConvergenceNode
     /// <summary>When the node next needs a <see cref="Tick"/> if nothing arrives before.</summary>
     public long NextWakeMs(long nowMs)
     {
+        nowMs = Clock(nowMs);
         var wake = _sendNow ? nowMs : _nextHeartbeatMs;
         foreach (var record in _peers.Values.SelectMany(l => l))
         {
@@ -154,8 +165,11 @@ public sealed partial class ConvergenceNode
         return wake;
     }
 
-    public Observation Receive(Heartbeat hb, long nowMs)
+    /// <param name="arrivedMs">When the heartbeat arrived: it dates the peer's last sign of life;
+    /// the node judges everything else at its own clock, which may be later.</param>
+    public Observation Receive(Heartbeat hb, long arrivedMs)
     {
+        var nowMs = Clock(arrivedMs);
         if (hb.ClusterId != _settings.Self.ClusterId)
         {
             return Observation.OtherCluster;
@@ -175,7 +189,7 @@ public sealed partial class ConvergenceNode
 
         var wasLive = records.Any(r => r.IsLive(nowMs, _settings.DetectionMs) && r.SaysParticipant);
         var excluded = Mismatch(hb);
-        var record = new PeerRecord(hb, nowMs, excluded, same >= 0 ? records[same].FirstHeardMs : nowMs);
+        var record = new PeerRecord(hb, arrivedMs, excluded, same >= 0 ? records[same].FirstHeardMs : arrivedMs);
         if (same >= 0)
         {
             records[same] = record;
@@ -205,6 +219,7 @@ public sealed partial class ConvergenceNode
     /// <summary>Takes one hand-over chunk from another host; its entries are passed on for installation at once.</summary>
     public bool Receive(Handover chunk, long nowMs)
     {
+        nowMs = Clock(nowMs);
         if (chunk.ClusterId != _settings.Self.ClusterId || chunk.HostPriority == _me || !_inbox.Receive(chunk))
         {
             return false;
@@ -236,6 +251,7 @@ public sealed partial class ConvergenceNode
     /// <summary>nlbd's answer to <see cref="HandoverWanted"/>: the flows and clients it keeps outside its share.</summary>
     public void HandoverCollected(ulong epoch, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients, long nowMs)
     {
+        nowMs = Clock(nowMs);
         if (epoch != _adopted.Epoch || _handoverChunks is not null)
         {
             return;
@@ -250,6 +266,7 @@ public sealed partial class ConvergenceNode
     /// <summary>The hand-over chunks to send now: after collection, and again each period while a participant lacks them.</summary>
     public IReadOnlyList<Handover> HandoverDue(long nowMs)
     {
+        nowMs = Clock(nowMs);
         if (_handoverChunks is not { Count: > 0 } chunks || (_handoverSentMs is { } sent && nowMs - sent < _settings.PeriodMs))
         {
             return [];
@@ -269,15 +286,17 @@ public sealed partial class ConvergenceNode
     /// <summary>nlbd's periodic report of which kept buckets still serve something; the rest are retired.</summary>
     public void RetainKept(KeptUsage inUse, long nowMs)
     {
+        nowMs = Clock(nowMs);
         _share.Retain(inUse);
         Update(nowMs);
     }
 
-    public bool HeartbeatDue(long nowMs) => _sendNow || nowMs >= _nextHeartbeatMs;
+    public bool HeartbeatDue(long nowMs) => _sendNow || Clock(nowMs) >= _nextHeartbeatMs;
 
     /// <summary>This host's heartbeat, now; the caller numbers it.</summary>
     public Heartbeat MakeHeartbeat(ulong sequence, long nowMs)
     {
+        nowMs = Clock(nowMs);
         _sendNow = false;
         _nextHeartbeatMs = nowMs + _settings.PeriodMs;
         var participants = Participants(nowMs);

@@ -7,7 +7,7 @@ namespace OpenNlb.Core.DataPlane;
 /// <summary>
 /// The fast filter at prerouting -300: a packet for the VIP finds its port rule with one map
 /// lookup, then its bucket; buckets this host owns or keeps pass to conntrack, everything else
-/// is dropped before conntrack spends anything on it.
+/// is dropped before conntrack spends anything on it. Each verdict is counted per rule.
 /// </summary>
 internal static class FilterRenderer
 {
@@ -63,6 +63,23 @@ internal static class FilterRenderer
             var interval = rules.Any(r => r.rule.Ports.First != r.rule.Ports.Last) ? " flags interval;" : string.Empty;
             s.AppendLine(Inv($"  map {name} {{ typeof {key} : verdict;{interval} elements = {{ {string.Join(", ", elements)} }}; }}"));
         }
+    }
+
+    /// <summary>
+    /// The named counters of the -300 verdicts, read by nlbd's metrics (docs/metrics.md): per rule
+    /// and for uncovered traffic, accepted and dropped. Named, so that nlbd lists them without
+    /// listing the rules; only a full render (which replaces the table) sets them back to zero.
+    /// </summary>
+    public static void RenderCounters(StringBuilder s, DataPlaneSpec spec)
+    {
+        for (var i = 0; i < spec.Cluster.PortRules.Count; i++)
+        {
+            s.AppendLine(Inv($"  counter {NftNames.AcceptedCounter(i)} {{ }}"));
+            s.AppendLine(Inv($"  counter {NftNames.DroppedCounter(i)} {{ }}"));
+        }
+
+        s.AppendLine(Inv($"  counter {NftNames.UncoveredAccepted} {{ }}"));
+        s.AppendLine(Inv($"  counter {NftNames.UncoveredDropped} {{ }}"));
     }
 
     public static void RenderHook(StringBuilder s)
@@ -124,14 +141,20 @@ internal static class FilterRenderer
                 foreach (var l4 in Transports(rules[i].Protocol))
                 {
                     s.AppendLine(Inv($"  chain {NftNames.RuleChain(i, l4)} {{"));
-                    s.AppendLine(Inv($"    {Hash(spec, rules[i], l4)} vmap @{NftNames.BucketMap(i)}"));
-                    s.AppendLine("    drop");
+                    // A lookup rather than a vmap, so that the verdict can be counted; the lookup
+                    // and the hash are the same work, the counter one per-CPU addition.
+                    s.AppendLine(Inv($"    {Hash(spec, rules[i], l4)} @{NftNames.BucketMap(i)} {Count(NftNames.AcceptedCounter(i), "accept")}"));
+                    s.AppendLine(Inv($"    {Count(NftNames.DroppedCounter(i), "drop")}"));
                     s.AppendLine("  }");
                 }
             }
             else if (rules[i].Filtering == FilteringMode.Single)
             {
-                s.AppendLine(Inv($"  chain {NftNames.SingleChain(i)} {{ {OwnershipVerdicts.SingleFilter(ownership.Rules[i])}; }}"));
+                s.AppendLine(Inv($"  chain {NftNames.SingleChain(i)} {{ {OwnershipVerdicts.SingleFilter(i, ownership.Rules[i])}; }}"));
+            }
+            else
+            {
+                s.AppendLine(Inv($"  chain {NftNames.DisabledChain(i)} {{ {Count(NftNames.DroppedCounter(i), "drop")}; }}"));
             }
         }
 
@@ -145,6 +168,6 @@ internal static class FilterRenderer
     {
         FilteringMode.Multiple => $"jump {NftNames.RuleChain(index, l4)}",
         FilteringMode.Single => $"jump {NftNames.SingleChain(index)}",
-        _ => "drop",
+        _ => $"jump {NftNames.DisabledChain(index)}",
     };
 }

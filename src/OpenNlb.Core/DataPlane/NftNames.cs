@@ -40,6 +40,21 @@ public static class NftNames
     /// <summary>Chain that admits a new flow of uncovered traffic in the default host.</summary>
     public const string UncoveredOwn = "uncovered_own";
 
+    /// <summary>Named counter of the packets of uncovered traffic the -300 filter passes (this host is or was the default host).</summary>
+    public const string UncoveredAccepted = "uncovered_accepted";
+
+    /// <summary>Named counter of the packets of uncovered traffic the -300 filter drops.</summary>
+    public const string UncoveredDropped = "uncovered_dropped";
+
+    /// <summary>Named counter of rule i's packets the -300 filter passes: a bucket (or single-host rule) this host owns or keeps.</summary>
+    public static string AcceptedCounter(int rule) => Name(rule, "accepted");
+
+    /// <summary>Named counter of rule i's packets the -300 filter drops: another host's, or a disabled rule's.</summary>
+    public static string DroppedCounter(int rule) => Name(rule, "dropped");
+
+    /// <summary>Chain whose only rule counts and drops disabled rule i's traffic.</summary>
+    public static string DisabledChain(int rule) => Name(rule, "disabled");
+
     /// <summary>Map bucket -> accept for the buckets of multiple-host rule i this host owns or keeps (-300).</summary>
     public static string BucketMap(int rule) => Name(rule, "buckets");
 

@@ -49,7 +49,8 @@ internal static class NftText
     public static string ClientKey(Affinity affinity) =>
         FlowHash.NftKeyExpression(affinity, AddressFamily.InterNetwork, Protocol.Both);
 
-    public static string Verdict(bool accept) => accept ? "accept" : "drop";
+    /// <summary>A verdict that first counts the packet in a named counter of the table: <c>counter name "rule0_dropped" drop</c>.</summary>
+    public static string Count(string counter, string verdict) => Inv($"counter name \"{counter}\" {verdict}");
 
     public static string Elements<T>(IEnumerable<KeyValuePair<int, T>> elements) =>
         string.Join(", ", elements.OrderBy(e => e.Key).Select(e => Inv($"{e.Key} : {e.Value}")));

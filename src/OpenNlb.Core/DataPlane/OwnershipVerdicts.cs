@@ -28,15 +28,24 @@ internal static class OwnershipVerdicts
     public static string KeptVerdict(DataPlaneSpec spec, int index) =>
         spec.HasClientSets(index) ? $"goto {NftNames.KeepChain(index)}" : "drop";
 
-    /// <summary>-300, single-host rule: its traffic passes to conntrack while this host handles or keeps it.</summary>
-    public static string SingleFilter(RuleOwnership rule) => NftText.Verdict(rule.HandlesSingle || rule.KeepsSingle);
+    /// <summary>-300, single-host rule: its traffic passes to conntrack while this host handles or keeps it, counted either way.</summary>
+    public static string SingleFilter(int index, RuleOwnership rule) =>
+        Counted(rule.HandlesSingle || rule.KeepsSingle, NftNames.AcceptedCounter(index), NftNames.DroppedCounter(index));
 
     /// <summary>-150, single-host rule: new flows only where this host handles it (no affinity: a kept rule takes none).</summary>
     public static string SingleAdmit(int index, RuleOwnership rule) =>
         rule.HandlesSingle ? $"goto {NftNames.OwnChain(index)}" : "drop";
 
-    public static string UncoveredFilter(Ownership ownership) => NftText.Verdict(ownership.IsDefaultHost || ownership.KeepsDefault);
+    public static string UncoveredFilter(Ownership ownership) =>
+        Counted(ownership.IsDefaultHost || ownership.KeepsDefault, NftNames.UncoveredAccepted, NftNames.UncoveredDropped);
 
     public static string UncoveredAdmit(Ownership ownership) =>
         ownership.IsDefaultHost ? $"goto {NftNames.UncoveredOwn}" : "drop";
+
+    /// <summary>
+    /// A -300 verdict that also counts the packet in the named counter of that verdict
+    /// (docs/metrics.md): one counter statement, the cheapest way to tell accepted from dropped.
+    /// </summary>
+    public static string Counted(bool accept, string accepted, string dropped) =>
+        accept ? NftText.Count(accepted, "accept") : NftText.Count(dropped, "drop");
 }

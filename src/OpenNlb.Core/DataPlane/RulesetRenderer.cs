@@ -28,6 +28,7 @@ public static class RulesetRenderer
         s.AppendLine(Inv($"table ip {NftNames.Table} {{"));
         var vips = string.Join(", ", spec.Cluster.Vips.Select(v => v.ToString()));
         s.AppendLine(Inv($"  set vips {{ type ipv4_addr; elements = {{ {vips} }}; }}"));
+        FilterRenderer.RenderCounters(s, spec);
         AdmitRenderer.RenderSets(s, spec);
         FilterRenderer.RenderMaps(s, spec, ownership);
         AdmitRenderer.RenderMaps(s, spec, ownership);

@@ -35,7 +35,7 @@ internal static class UpdateRenderer
             }
             else if (rules[i].Filtering == FilteringMode.Single)
             {
-                UpdateChain(s, NftNames.SingleChain(i), OwnershipVerdicts.SingleFilter(old), OwnershipVerdicts.SingleFilter(now));
+                UpdateChain(s, NftNames.SingleChain(i), OwnershipVerdicts.SingleFilter(i, old), OwnershipVerdicts.SingleFilter(i, now));
                 UpdateChain(s, NftNames.SingleAdmitChain(i), OwnershipVerdicts.SingleAdmit(i, old), OwnershipVerdicts.SingleAdmit(i, now));
             }
         }

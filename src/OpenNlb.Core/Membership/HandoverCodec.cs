@@ -174,18 +174,14 @@ public static class HandoverCodec
     {
         ArgumentNullException.ThrowIfNull(key);
         handover = null;
-        var error = WireFormat.Open(datagram, WireFormat.TypeHandover, MinSize, MaxSize, key);
+        var error = WireFormat.OpenWithHeader(datagram, WireFormat.TypeHandover, MinSize, MaxSize, key, out var header);
         if (error != HeartbeatError.None)
         {
             return error;
         }
 
-        var r = new WireReader(datagram[..^WireFormat.TagSize]);
-        error = WireFormat.ReadHeader(ref r, out var clusterId, out var priority, out var incarnation, out var sequence);
-        if (error != HeartbeatError.None)
-        {
-            return error;
-        }
+        var (clusterId, priority, incarnation, sequence) = header;
+        var r = WireFormat.Body(datagram);
 
         var epoch = r.UInt64();
         var chunkIndex = r.UInt16();

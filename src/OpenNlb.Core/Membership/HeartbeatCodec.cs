@@ -79,19 +79,14 @@ public static class HeartbeatCodec
     {
         ArgumentNullException.ThrowIfNull(key);
         heartbeat = null;
-        var error = WireFormat.Open(datagram, WireFormat.TypeHeartbeat, MinSize, MaxSize, key);
+        var error = WireFormat.OpenWithHeader(datagram, WireFormat.TypeHeartbeat, MinSize, MaxSize, key, out var header);
         if (error != HeartbeatError.None)
         {
             return error;
         }
 
-        // Authentic from here on: a refusal below is a peer's bug or another version, not an attack.
-        var r = new WireReader(datagram[..^WireFormat.TagSize]);
-        error = WireFormat.ReadHeader(ref r, out var clusterId, out var priority, out var incarnation, out var sequence);
-        if (error != HeartbeatError.None)
-        {
-            return error;
-        }
+        var (clusterId, priority, incarnation, sequence) = header;
+        var r = WireFormat.Body(datagram);
 
         var state = (MemberState)r.Byte();
         var fingerprint = r.UInt64();

@@ -38,4 +38,7 @@ public enum HeartbeatError
 
     /// <summary>A hand-over entry names a port rule index beyond the limit.</summary>
     BadRuleIndex,
+
+    /// <summary>A remote control request or reply with a field out of range or text that is not clean UTF-8.</summary>
+    BadRemote,
 }

@@ -20,6 +20,11 @@ public static class WireFormat
 
     public const byte TypeHandover = 2;
 
+    /// <summary>A command for another host (remote control; off unless the target allows it).</summary>
+    public const byte TypeRemoteRequest = 3;
+
+    public const byte TypeRemoteReply = 4;
+
     /// <summary>Magic, version, type, length: all that is read before the tag is checked.</summary>
     public const int FixedHeaderSize = 8;
 
@@ -29,7 +34,7 @@ public static class WireFormat
     public const int TagSize = 16;
 
     /// <summary>The largest datagram of any type; a receive buffer one byte larger tells an oversized one apart.</summary>
-    public static int MaxDatagramSize => Math.Max(HeartbeatCodec.MaxSize, HandoverCodec.MaxSize);
+    public static int MaxDatagramSize => Math.Max(Math.Max(HeartbeatCodec.MaxSize, HandoverCodec.MaxSize), RemoteCodec.ReplyMaxSize);
 
     /// <summary>
     /// The type and cluster id of a datagram that looks like ours, <b>before</b> anything is
@@ -111,6 +116,34 @@ public static class WireFormat
         return key.Verify(datagram[..^TagSize], datagram[^TagSize..]) ? HeartbeatError.None : HeartbeatError.Forged;
     }
 
+    /// <summary>
+    /// <see cref="Open"/>, then the common header: what every parser does first. On
+    /// <see cref="HeartbeatError.None"/> the body is read from <see cref="Body"/>.
+    /// </summary>
+    internal static HeartbeatError OpenWithHeader(ReadOnlySpan<byte> datagram, byte type, int minSize, int maxSize, ClusterKey key, out WireHeader header)
+    {
+        header = default;
+        var error = Open(datagram, type, minSize, maxSize, key);
+        if (error != HeartbeatError.None)
+        {
+            return error;
+        }
+
+        // Authentic from here on: a refusal below is a peer's bug or another version, not an attack.
+        var r = new WireReader(datagram[..^TagSize]);
+        error = ReadHeader(ref r, out var clusterId, out var priority, out var incarnation, out var sequence);
+        header = new WireHeader(clusterId, priority, incarnation, sequence);
+        return error;
+    }
+
+    /// <summary>A reader of an opened datagram's body: after the common header, before the tag.</summary>
+    internal static WireReader Body(ReadOnlySpan<byte> datagram)
+    {
+        var r = new WireReader(datagram[..^TagSize]);
+        r.Skip(HeaderSize);
+        return r;
+    }
+
     /// <summary>Reads the common header of an opened datagram; only the host priority can be wrong.</summary>
     internal static HeartbeatError ReadHeader(ref WireReader reader, out uint clusterId, out int priority, out ulong incarnation, out ulong sequence)
     {
@@ -122,3 +155,6 @@ public static class WireFormat
         return priority is < 1 or > 64 ? HeartbeatError.BadHostPriority : HeartbeatError.None;
     }
 }
+
+/// <summary>The common header of an authentic datagram.</summary>
+internal readonly record struct WireHeader(uint ClusterId, int Priority, ulong Incarnation, ulong Sequence);

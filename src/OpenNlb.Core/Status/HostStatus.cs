@@ -48,6 +48,12 @@ public sealed record HostStatus
     /// <summary>How long the last convergence took, from the first change seen to this host's share claimed, in ms.</summary>
     public double? LastConvergenceMs { get; init; }
 
+    /// <summary>
+    /// How long the last failover took, in ms: from the last heartbeat of a host that fell silent
+    /// to this host converged without it. Null until one happened.
+    /// </summary>
+    public double? LastFailoverMs { get; init; }
+
     /// <summary>Event counters: heartbeats sent, received and rejected by reason, hand-overs, lease renewals.</summary>
     public IReadOnlyDictionary<string, long> Counters { get; init; } = new Dictionary<string, long>();
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using OpenNlb.Core.Configuration;
 using OpenNlb.Linux.Processes;
 
 namespace OpenNlb.Linux.Conntrack;
@@ -27,6 +29,32 @@ public sealed class ConntrackTable(string? networkNamespace = null)
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// The entries of one flow (client port 0: any port of the client), for `nlb owner`: whether
+    /// this host has the flow, whatever the map says.
+    /// </summary>
+    public async Task<IReadOnlyList<ConntrackEntry>> FindAsync(Protocol protocol, IPAddress client, int clientPort, IPAddress vip, int vipPort, CancellationToken cancellationToken = default)
+    {
+        var proto = protocol == Protocol.Udp ? "udp" : "tcp";
+        List<string> arguments = ["-L", "-p", proto, "-s", client.ToString(), "-d", vip.ToString(), "--dport", vipPort.ToString(CultureInfo.InvariantCulture)];
+        if (clientPort > 0)
+        {
+            arguments.AddRange(["--sport", clientPort.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        var result = await RunAsync(arguments, cancellationToken);
+
+        // Some versions exit 1 when nothing matched.
+        if (result.ExitCode is not (0 or 1))
+        {
+            throw new CommandFailedException(result.Command, result.ExitCode, result.StandardError, $"exited with code {result.ExitCode}");
+        }
+
+        return ConntrackParser.Parse(result.StandardOutput)
+            .Where(e => e.Vip.Equals(vip) && e.Client.Equals(client) && e.VipPort == vipPort && (clientPort == 0 || e.ClientPort == clientPort))
+            .ToList();
     }
 
     /// <summary>

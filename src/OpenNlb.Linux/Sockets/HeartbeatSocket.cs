@@ -67,5 +67,8 @@ public sealed class HeartbeatSocket : IDisposable
         }
     }
 
+    /// <summary>Whether a datagram waits to be read (FIONREAD): none means every one that arrived was read.</summary>
+    public bool HasPending => _socket.Available > 0;
+
     public void Dispose() => _socket.Dispose();
 }

@@ -1,34 +1,35 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using OpenNlb.Cli.Lab;
 using OpenNlb.Core.Control;
-using OpenNlb.Core.Status;
 
 namespace OpenNlb.Cli.Control;
 
 /// <summary>
-/// NLB's host and port-rule operations, named as nlb.exe names them: query, start, stop,
-/// drainstop, suspend, resume, enable, disable, drain (and weight). Each talks to the local nlbd's
-/// control socket, or to host N of a lab with <c>--lab NAME --host N</c>.
+/// NLB's host and port-rule operations, named as nlb.exe names them: query, display, params,
+/// start, stop, drainstop, suspend, resume, enable, disable, drain (and weight). Each talks to the
+/// local nlbd's control socket, or to host N of a lab with <c>--lab NAME --host N</c>.
 /// </summary>
 internal static class HostCommands
 {
+    private const string RuleHelp = "Which port rules: a rule's name, VIP:PORT (10.0.0.10:80, [2001:db8::10]:443), a port (every rule whose range holds it), or all";
+
     public static IEnumerable<Command> Create(CancellationToken ct)
     {
-        yield return Simple("query", "Show this host's state and its view of the cluster", "query", ct);
-        yield return Simple("start", "Start cluster operations on this host", "start", ct);
-        yield return Simple("stop", "Stop cluster operations now: this host's connections are dropped", "stop", ct);
+        yield return Ask("query", "Show this host's state, the map it enforces, its port rules, and every other host as it sees it", ControlCall.Query, ct);
+        yield return Ask("display", "Show everything about this host: the configuration in effect, its state and peers, the last events nlbd logged, its counters", ControlCall.Display, ct);
+        yield return Ask("params", "Show the configuration in effect: cluster and host parameters, port rules, the file it came from and its fingerprint", ControlCall.Params, ct);
+        yield return Ask("start", "Start cluster operations on this host", "start", ct);
+        yield return Ask("stop", "Stop cluster operations now: this host's connections to the VIPs are dropped", "stop", ct);
         yield return DrainStop(ct);
-        yield return Simple("suspend", "Stop, and refuse start/stop/drainstop until resume", "suspend", ct);
-        yield return Simple("resume", "Resume after suspend (the host stays stopped until start)", "resume", ct);
-        yield return PerRule("enable", "Take new flows of a port rule again", ct);
-        yield return PerRule("disable", "Take no traffic of a port rule: its flows on this host are dropped", ct);
-        yield return PerRule("drain", "Take no new flows of a port rule; keep the existing ones", ct);
+        yield return Ask("suspend", "Stop, and refuse start, stop and drainstop until resume", "suspend", ct);
+        yield return Ask("resume", "Resume after suspend (the host stays stopped until start)", "resume", ct);
+        yield return PerRule("enable", "Take new flows of port rules again on this host", ct);
+        yield return PerRule("disable", "Take none of the port rules' traffic on this host: its flows of them are dropped", ct);
+        yield return PerRule("drain", "Take no new flows of the port rules on this host; keep serving the existing ones", ct);
         yield return Weight(ct);
+        yield return Ask("reload", "Read this host's configuration file again and apply it without a restart; an invalid file, or a change that needs a restart, is refused with every reason and changes nothing", ControlCall.Reload, ct);
     }
 
-    private static Command Simple(string name, string description, string command, CancellationToken ct)
+    private static Command Ask(string name, string description, string command, CancellationToken ct)
     {
         var target = new Target();
         var cmd = new Command(name, description);
@@ -40,7 +41,7 @@ internal static class HostCommands
     private static Command DrainStop(CancellationToken ct)
     {
         var target = new Target();
-        var timeout = new Option<double?>("--timeout") { Description = "Stop after this many seconds even if flows remain" };
+        var timeout = new Option<double?>("--timeout") { Description = "Stop after this many seconds (0..86400) even if flows remain" };
         var cmd = new Command("drainstop", "Take no new flows; stop when the existing ones end (or at --timeout)") { timeout };
         target.AddTo(cmd);
         cmd.SetAction(parse => RunAsync(target, parse, new ControlRequest { Command = "drainstop", TimeoutSeconds = parse.GetValue(timeout) }, ct));
@@ -50,7 +51,7 @@ internal static class HostCommands
     private static Command PerRule(string name, string description, CancellationToken ct)
     {
         var target = new Target();
-        var rule = new Argument<string>("rule") { Description = "A port rule's name, or all" };
+        var rule = new Argument<string>("rule") { Description = RuleHelp };
         var cmd = new Command(name, description) { rule };
         target.AddTo(cmd);
         cmd.SetAction(parse => RunAsync(target, parse, new ControlRequest { Command = name, Rule = parse.GetValue(rule) }, ct));
@@ -60,107 +61,62 @@ internal static class HostCommands
     private static Command Weight(CancellationToken ct)
     {
         var target = new Target();
-        var rule = new Argument<string>("rule") { Description = "A port rule's name, or all" };
-        var weight = new Argument<int>("weight") { Description = "Load weight 0..100" };
-        var cmd = new Command("weight", "Change this host's load weight for a port rule (moves buckets without breaking flows)") { rule, weight };
+        var rule = new Argument<string>("rule") { Description = RuleHelp };
+        var weight = new Argument<int>("weight") { Description = "Load weight 0..100 (0: none of the rule's multiple-host traffic)" };
+        var cmd = new Command("weight", "Change this host's load weight for port rules (moves buckets without breaking flows)") { rule, weight };
         target.AddTo(cmd);
         cmd.SetAction(parse => RunAsync(target, parse, new ControlRequest { Command = "weight", Rule = parse.GetValue(rule), Weight = parse.GetValue(weight) }, ct));
         return cmd;
     }
 
-    private static Task<int> RunAsync(Target target, ParseResult parse, ControlRequest request, CancellationToken ct) => CliErrors.RunAsync(async () =>
+    private static Task<int> RunAsync(Target target, ParseResult parse, ControlRequest request, CancellationToken ct) => Answer.RunAsync(
+        parse.GetValue(target.Json),
+        () => ControlClient.SendAsync(target.SocketPath(parse), target.Scope(parse, request), ct),
+        response => Console.Write(Text(request.Command!, response)));
+
+    /// <summary>One line per host for a command run with --node or --cluster.</summary>
+    internal static string HostLines(ControlResponse response)
     {
-        var response = await ControlClient.SendAsync(target.SocketPath(parse), request, ct);
-        if (parse.GetValue(target.Json))
+        var w = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var host in response.Hosts ?? [])
         {
-            Console.WriteLine(JsonSerializer.Serialize(response, ControlJsonContext.Default.ControlResponse));
-            return response.Ok ? 0 : CliErrors.Failure;
+            w.WriteLine(host.Ok
+                ? $"host {host.Host}: {host.Message}{(host.State is null ? string.Empty : $" [{host.State}]")}"
+                : $"host {host.Host}: refused: {host.Error}{(host.State is null ? string.Empty : $" [{host.State}]")}");
         }
 
-        if (!response.Ok)
+        return w.ToString();
+    }
+
+    /// <summary>The text of an answer: the message, then what the command shows.</summary>
+    internal static string Text(string command, ControlResponse response)
+    {
+        var w = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        if (response.Hosts is { Count: > 0 })
         {
-            await Console.Error.WriteLineAsync($"nlb: {response.Error}");
-            return CliErrors.Failure;
+            // Each host answered for itself; the local status after it is not what was asked.
+            w.Write(HostLines(response));
+            return w.ToString();
         }
 
         if (response.Message is { } message)
         {
-            Console.WriteLine(message);
+            w.WriteLine(message);
         }
 
-        if (request.Command == "query" && response.Status is { } status)
+        switch (command)
         {
-            Console.Write(QueryFormatter.Format(status));
+            case ControlCall.Query when response.Status is { } status:
+                w.Write(QueryFormatter.Format(status));
+                break;
+            case ControlCall.Params when response.Params is { } p:
+                w.Write(ParamsFormatter.Format(p));
+                break;
+            case ControlCall.Display:
+                w.Write(DisplayFormatter.Format(response));
+                break;
         }
 
-        return 0;
-    });
-
-    /// <summary>Where the command goes: --socket, or host N of a lab, or the default socket.</summary>
-    private sealed class Target
-    {
-        public Option<string?> Socket { get; } = new("--socket") { Description = "nlbd's control socket (default " + ControlClient.DefaultSocket + ")" };
-
-        public Option<string?> Lab { get; } = new("--lab") { Description = "Talk to a host of a running lab" };
-
-        public Option<int?> Host { get; } = new("--host") { Description = "With --lab: the host number (1, 2, ...)" };
-
-        public Option<bool> Json { get; } = new("--json") { Description = "Print the answer as JSON (docs/control.md)" };
-
-        public void AddTo(Command command)
-        {
-            command.Options.Add(Socket);
-            command.Options.Add(Lab);
-            command.Options.Add(Host);
-            command.Options.Add(Json);
-        }
-
-        public string SocketPath(ParseResult parse)
-        {
-            if (parse.GetValue(Lab) is { } lab)
-            {
-                var host = parse.GetValue(Host) ?? throw new CliException("--lab needs --host N");
-                return new OpenNlb.Lab.LabPaths(lab).ControlSocket(host);
-            }
-
-            return parse.GetValue(Socket) ?? ControlClient.DefaultSocket;
-        }
-    }
-}
-
-/// <summary>`nlb query` as text: this host, then every other host as this one sees it.</summary>
-internal static class QueryFormatter
-{
-    public static string Format(HostStatus s)
-    {
-        var w = new StringWriter(CultureInfo.InvariantCulture);
-        w.WriteLine($"host {s.HostPriority}: {Words(s.State)}{(s.Reason is null ? string.Empty : $" ({s.Reason})")}");
-        w.WriteLine($"  members: {(s.Members.Count == 0 ? "none" : string.Join(' ', s.Members))}   map epoch {s.Epoch >> 8}/{s.Epoch & 0xFF}   default host {(s.DefaultHost?.ToString(CultureInfo.InvariantCulture) ?? "none")}");
-        foreach (var rule in s.Rules)
-        {
-            var owned = s.BucketsOwned.GetValueOrDefault(rule.Name);
-            var kept = s.BucketsKept.GetValueOrDefault(rule.Name);
-            w.WriteLine($"  rule {rule.Name}: {rule.State}, weight {(rule.LoadWeight?.ToString(CultureInfo.InvariantCulture) ?? "equal")}, owns {owned}, keeps {kept}");
-        }
-
-        foreach (var peer in s.Peers)
-        {
-            var state = peer.KeptOut is not null ? $"kept out: {peer.KeptOut}"
-                : !peer.Live ? $"silent for {peer.SilentForMs} ms"
-                : peer.State is "stopped" or "suspended" or "draining" ? peer.State
-                : peer.Epoch == s.Epoch && peer.Participant ? "converged"
-                : "converging";
-            w.WriteLine($"host {peer.HostPriority}: {state}");
-        }
-
-        w.WriteLine($"  convergences {s.Convergences}{(s.LastConvergenceMs is { } ms ? $", last took {ms:0} ms" : string.Empty)}");
         return w.ToString();
     }
-
-    private static string Words(string state) => state switch
-    {
-        "converged-default" => "converged as default",
-        "duplicate-priority" => "kept out (duplicate host priority)",
-        _ => state,
-    };
 }

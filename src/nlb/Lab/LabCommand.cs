@@ -124,8 +124,8 @@ internal static class LabCommand
     private static Command Serve(CancellationToken stop)
     {
         var name = new Option<string>("--name") { Description = "The name to answer with", Required = true };
-        var httpPort = new Option<int>("--http-port") { DefaultValueFactory = _ => LabService.HttpPort };
-        var udpPort = new Option<int>("--udp-port") { DefaultValueFactory = _ => LabService.UdpPort };
+        var httpPort = new Option<int>("--http-port") { Description = "TCP port of the HTTP service that answers with the host's name", DefaultValueFactory = _ => LabService.HttpPort };
+        var udpPort = new Option<int>("--udp-port") { Description = "UDP port of the echo service that answers with the host's name", DefaultValueFactory = _ => LabService.UdpPort };
         var command = new Command("serve", "The lab service (run by `up` in each host)") { name, httpPort, udpPort };
         command.Hidden = true;
         command.SetAction(async parse =>

@@ -1,20 +1,24 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpenNlb.Core.Control;
-using OpenNlb.Core.Convergence;
 
 namespace OpenNlb.Daemon.Control;
 
 /// <summary>
-/// The control socket: a Unix stream socket, mode 0600 (root only), one JSON request line in and
+/// The control socket: a Unix stream socket, mode 0600 (root only; 0660 with the group given by
+/// <c>--control-group</c>), one JSON request line in and
 /// one JSON response line out per connection (docs/control.md). Requests are untrusted: bounded in
 /// size and time, parsed by <see cref="ControlParser"/>, and a refused one changes nothing.
 /// </summary>
-internal sealed class ControlServer(string path, Func<HostCommand?, Task<ControlResponse>> execute, ILogger log) : IDisposable
+internal sealed class ControlServer(string path, Func<ControlCall, Task<ControlResponse>> execute, ILogger log) : IDisposable
 {
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
     private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+
+    /// <summary>A group whose members may use the socket too (mode 0660); null: root only.</summary>
+    public uint? GroupId { get; init; }
 
     public void Start()
     {
@@ -35,6 +39,15 @@ internal sealed class ControlServer(string path, Func<HostCommand?, Task<Control
         finally
         {
             Interop.Umask(old);
+        }
+
+        if (GroupId is { } gid)
+        {
+            // Widened only after the bind, from 0600: never wider than asked for.
+            if (Interop.Chown(path, 0, gid) != 0 || Interop.Chmod(path, 0x1B0 /* 0660 */) != 0)
+            {
+                throw new IOException($"cannot give group {gid} access to {path}: errno {Marshal.GetLastPInvokeError()}");
+            }
         }
 
         _listener.Listen(16);
@@ -85,17 +98,17 @@ internal sealed class ControlServer(string path, Func<HostCommand?, Task<Control
 
     private async Task<ControlResponse> HandleAsync(byte[] line)
     {
-        var (command, error) = ControlParser.Parse(line);
-        if (error is not null)
+        var (call, error) = ControlParser.Parse(line);
+        if (call is null)
         {
-            Log.ControlRefused(log, error);
-            return Error(error);
+            Log.ControlRefused(log, error!);
+            return Error(error!);
         }
 
-        return await execute(command);
+        return await execute(call);
     }
 
-    private static ControlResponse Error(string message) => new() { Ok = false, Error = message };
+    private static ControlResponse Error(string message) => ControlResponse.Failed(message);
 
     /// <summary>Reads up to the first newline; null when the request is larger than allowed or never ends.</summary>
     private static async Task<byte[]?> ReadLineAsync(Socket client, CancellationToken ct)

@@ -48,6 +48,8 @@ public sealed class ConfigLoaderTests
             AffinityTimeoutSeconds = 0,
         }, rule);
         Assert.Equal(HostState.Started, config.Host.InitialState);
+        Assert.Equal(new MetricsConfig { Enabled = true, Address = IPAddress.Loopback, Port = 9747 }, config.Host.Metrics);
+        Assert.Equal("127.0.0.1:9747", config.Host.Metrics.Listen);
         Assert.Empty(config.Host.PortRules);
         Assert.Equal(HostPortRule.Default, config.Host.RuleSettings("web"));
         Assert.Null(HostPortRule.Default.LoadWeight);
@@ -243,6 +245,18 @@ public sealed class ConfigLoaderTests
     [InlineData("dedicatedIp: 192.0.2.11/x", "host.dedicatedIp: 'x' is not a prefix length")]
     [InlineData("dedicatedIp: 192.0.2.11/-1", "host.dedicatedIp: '-1' is not a prefix length")]
     [InlineData("initialState: running", "host.initialState: expected started, stopped or suspended, got 'running'")]
+    [InlineData("metrics: on", "host.metrics: expected a mapping, got 'on'")]
+    [InlineData("metrics: { enabled: yes }", "host.metrics.enabled: expected true or false, got 'yes'")]
+    [InlineData("metrics: { port: 9747 }", "host.metrics.port: unknown key; expected one of enabled, listen")]
+    [InlineData("metrics: { listen: 9747 }", "host.metrics.listen: '9747' is not an address and port; write it like 127.0.0.1:9747 or \"[::1]:9747\"")]
+    [InlineData("metrics: { listen: \"localhost:9747\" }", "host.metrics.listen: 'localhost' is not an IP address; write it like 127.0.0.1:9747 or \"[::1]:9747\"")]
+    [InlineData("metrics: { listen: \"::1:9747\" }", "host.metrics.listen: '::1:9747' is not an address and port; write it like 127.0.0.1:9747 or \"[::1]:9747\"")]
+    [InlineData("metrics: { listen: \"[127.0.0.1]:9747\" }", "host.metrics.listen: '127.0.0.1' is not an IP address; write it like 127.0.0.1:9747 or \"[::1]:9747\"")]
+    [InlineData("metrics: { listen: \"127.0.0.1:\" }", "host.metrics.listen: '' is not a port number; write it like 127.0.0.1:9747 or \"[::1]:9747\"")]
+    [InlineData("metrics: { listen: \"127.0.0.1:http\" }", "host.metrics.listen: 'http' is not a port number; write it like 127.0.0.1:9747 or \"[::1]:9747\"")]
+    [InlineData("metrics: { listen: \"127.0.0.1:70000\" }", "host.metrics.listen: port 70000 is outside 1..65535")]
+    [InlineData("metrics: { listen: \"127.0.0.1:0\" }", "host.metrics.listen: port 0 is outside 1..65535")]
+    [InlineData("metrics: { listen: \"224.0.0.1:9747\" }", "host.metrics.listen: 224.0.0.1 is a multicast address; listen on a local address such as 127.0.0.1")]
     [InlineData("portRules: [web]", "host.portRules: expected a mapping from port rule names to settings, got a list")]
     [InlineData("portRules: { web: 50 }", "host.portRules.web: expected a mapping, got '50'")]
     [InlineData("portRules: { web: { loadWeight: half } }", "host.portRules.web.loadWeight: expected an integer or equal, got 'half'")]
@@ -254,6 +268,19 @@ public sealed class ConfigLoaderTests
         var key = line[..line.IndexOf(':', StringComparison.Ordinal)];
         var host = string.Join('\n', Host.Split('\n').Where(l => !l.TrimStart().StartsWith(key + ":", StringComparison.Ordinal)));
         ConfigAssert.Rejects($"cluster:\n  name: lab\n  vips: [192.0.2.100]\n{Key}  portRules:\n    - name: web\n      ports: 80\n{host}\n  {line}\n", error);
+    }
+
+    [Theory]
+    [InlineData("metrics: { listen: 127.0.0.1:9100 }", true, "127.0.0.1", 9100)]
+    [InlineData("metrics: { listen: \"0.0.0.0:9747\" }", true, "0.0.0.0", 9747)]
+    [InlineData("metrics: { listen: \"[::]:9747\", enabled: true }", true, "::", 9747)]
+    [InlineData("metrics: { enabled: false }", false, "127.0.0.1", 9747)]
+    [InlineData("metrics:\n    listen: 192.0.2.11:9747", true, "192.0.2.11", 9747)]
+    public void Parse_MetricsEndpoint_IsRead(string line, bool enabled, string address, int port)
+    {
+        var config = ConfigAssert.Accepts($"cluster:\n  name: lab\n  vips: [192.0.2.100]\n{Key}  portRules: []\n{Host}\n  {line}\n");
+
+        Assert.Equal(new MetricsConfig { Enabled = enabled, Address = IPAddress.Parse(address), Port = port }, config.Host.Metrics);
     }
 
     [Fact]

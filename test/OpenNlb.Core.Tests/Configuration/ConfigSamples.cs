@@ -49,6 +49,7 @@ internal static class ConfigSamples
           interface: eth0
           dedicatedIp: 192.0.2.13/24
           initialState: suspended
+          metrics: { enabled: false, listen: "[::1]:9100" }
           portRules:
             web: { loadWeight: 50, handlingPriority: 1 }
             alt: { loadWeight: equal }
@@ -92,6 +93,7 @@ internal static class ConfigSamples
             Interface = "eth0",
             DedicatedIp = new IPNetworkAddress(IPAddress.Parse("192.0.2.13"), 24),
             InitialState = HostState.Suspended,
+            Metrics = new MetricsConfig { Enabled = false, Address = IPAddress.IPv6Loopback, Port = 9100 },
             PortRules = new Dictionary<string, HostPortRule>(StringComparer.Ordinal)
             {
                 ["web"] = new HostPortRule { LoadWeight = 50, HandlingPriority = 1 },

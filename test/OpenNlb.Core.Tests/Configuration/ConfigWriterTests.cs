@@ -49,6 +49,8 @@ public sealed class ConfigWriterTests
               interface: eth0
               dedicatedIp: 192.0.2.13/24
               initialState: suspended
+              remoteControl: false
+              metrics: { enabled: false, listen: "[::1]:9100" }
               portRules:
                 alt: { loadWeight: equal }
                 web: { loadWeight: 50, handlingPriority: 1 }

@@ -53,6 +53,12 @@ internal static class RandomConfigs
                 ? new IPNetworkAddress(IPAddress.Parse($"2001:db8:1::{random.Next(1, 0xffff):x}"), random.Next(1, 129))
                 : new IPNetworkAddress(IPAddress.Parse($"203.0.113.{random.Next(1, 255)}"), Ipv4Prefixes[random.Next(Ipv4Prefixes.Length)]),
             InitialState = (HostState)random.Next(3),
+            Metrics = new MetricsConfig
+            {
+                Enabled = random.Next(2) == 0,
+                Address = random.Next(3) switch { 0 => IPAddress.Loopback, 1 => IPAddress.IPv6Any, _ => IPAddress.Parse($"203.0.113.{random.Next(1, 255)}") },
+                Port = random.Next(1, 65536),
+            },
             PortRules = rules
                 .Where(_ => random.Next(2) == 0)
                 .ToDictionary(

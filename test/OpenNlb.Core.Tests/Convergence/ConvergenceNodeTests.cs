@@ -202,7 +202,7 @@ public sealed class ConvergenceNodeTests
         {
             var outcome = one.Execute(new HostCommand(kind, "smtp", Weight: 10), _lab.Now);
             Assert.False(outcome.Ok);
-            Assert.Equal("no port rule named 'smtp'; the rules are: web, dns, admin", outcome.Message);
+            Assert.Equal("no port rule named 'smtp'; the rules are: web, dns, admin (or say VIP:PORT, a port, or all)", outcome.Message);
         }
     }
 

@@ -28,10 +28,11 @@ public sealed class AdmissionRenderTests
         Assert.Equal(new Dictionary<string, string> { ["4"] = "drop", ["5"] = "drop" }, text.Maps["rule0_kept"]);
         Assert.Equal(new Dictionary<string, string> { ["7"] = "goto rule1_keep" }, text.Maps["rule1_kept"]);
 
-        // A kept single-host rule and kept uncovered traffic: existing flows pass, new ones do not.
-        Assert.Equal("accept", text.Chains["rule2_single"]);
+        // A kept single-host rule and kept uncovered traffic: existing flows pass (counted as
+        // accepted), new ones do not.
+        Assert.Equal("counter name \"rule2_accepted\" accept", text.Chains["rule2_single"]);
         Assert.Equal("drop", text.Chains["rule2_single_admit"]);
-        Assert.Equal("accept", text.Chains["uncovered"]);
+        Assert.Equal("counter name \"uncovered_accepted\" accept", text.Chains["uncovered"]);
         Assert.Equal("drop", text.Chains["uncovered_admit"]);
     }
 
@@ -137,7 +138,7 @@ public sealed class AdmissionRenderTests
     {
         var text = RulesetText.FromFull(RulesetRenderer.RenderFull(Mixed(), Sample with { IsDefaultHost = true, KeepsDefault = false }));
 
-        Assert.Equal("accept", text.Chains["uncovered"]);
+        Assert.Equal("counter name \"uncovered_accepted\" accept", text.Chains["uncovered"]);
         Assert.Equal("goto uncovered_own", text.Chains["uncovered_admit"]);
     }
 }

@@ -19,7 +19,7 @@ public sealed class RulesetRendererTests
     }
 
     [Fact]
-    public void OneVipRules_AreLookedUpBeforeAllVipRules_AndDisabledRulesDropInTheMap()
+    public void OneVipRules_AreLookedUpBeforeAllVipRules_AndDisabledRulesAreCountedAndDropped()
     {
         var text = RulesetRenderer.RenderFull(
             Of(Rule("all", 80, 80), Rule("one", 80, 80, Vip2, FilteringMode.Single), Rule("off", 81, 81, filtering: FilteringMode.Disabled)),
@@ -34,7 +34,45 @@ public sealed class RulesetRendererTests
 
         Assert.Contains("192.0.2.101 . tcp . 80 : jump rule1_single", text, StringComparison.Ordinal);
         Assert.Contains("192.0.2.101 . tcp . 80 : jump rule1_single_admit", text, StringComparison.Ordinal);
-        Assert.Contains("tcp . 81 : drop", text, StringComparison.Ordinal);
+        Assert.Contains("map dispatch_all { typeof meta l4proto . th dport : verdict; elements = { tcp . 80 : jump rule0_tcp, tcp . 81 : jump rule2_disabled }; }", text, StringComparison.Ordinal);
+        Assert.Contains("chain rule2_disabled { counter name \"rule2_dropped\" drop; }", text, StringComparison.Ordinal);
+
+        // -150 never sees the disabled rule's packets; its map drops them all the same.
+        Assert.Contains("map admit_all { typeof meta l4proto . th dport : verdict; elements = { tcp . 80 : jump rule0_tcp_admit, tcp . 81 : drop }; }", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryFilterVerdict_IsCountedInANamedCounterPerRule()
+    {
+        var spec = Of(Rule("web", 80, 80, affinity: Affinity.None), Rule("ssh", 22, 22, filtering: FilteringMode.Single));
+        var owning = new Ownership([new RuleOwnership([1, 2], false), new RuleOwnership([], HandlesSingle: true)], IsDefaultHost: false);
+
+        var text = RulesetRenderer.RenderFull(spec, owning).ReplaceLineEndings("\n");
+
+        Assert.Contains(
+            """
+              counter rule0_accepted { }
+              counter rule0_dropped { }
+              counter rule1_accepted { }
+              counter rule1_dropped { }
+              counter uncovered_accepted { }
+              counter uncovered_dropped { }
+
+            """,
+            text,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            """
+              chain rule0_tcp {
+                jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_buckets counter name "rule0_accepted" accept
+                counter name "rule0_dropped" drop
+              }
+
+            """,
+            text,
+            StringComparison.Ordinal);
+        Assert.Contains("chain rule1_single { counter name \"rule1_accepted\" accept; }", text, StringComparison.Ordinal);
+        Assert.Contains("chain uncovered { counter name \"uncovered_dropped\" drop; }", text, StringComparison.Ordinal);
     }
 
     [Fact]

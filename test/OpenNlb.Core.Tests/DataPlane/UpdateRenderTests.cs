@@ -80,9 +80,9 @@ public sealed class UpdateRenderTests
         Assert.Equal(
             """
             flush chain ip opennlb rule2_single
-            add rule ip opennlb rule2_single drop
+            add rule ip opennlb rule2_single counter name "rule2_dropped" drop
             flush chain ip opennlb uncovered
-            add rule ip opennlb uncovered drop
+            add rule ip opennlb uncovered counter name "uncovered_dropped" drop
 
             """,
             RulesetRenderer.RenderUpdate(spec, kept, gone).ReplaceLineEndings("\n"));

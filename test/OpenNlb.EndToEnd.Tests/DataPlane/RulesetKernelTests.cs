@@ -79,8 +79,8 @@ public sealed class RulesetKernelTests
         listed = await ns.ExecCheckedAsync("nft", "list", "table", "ip", NftNames.Table);
         Assert.Contains("63 : accept", listed, StringComparison.Ordinal);
         Assert.DoesNotContain(" 1 : accept", listed, StringComparison.Ordinal);
-        Assert.Matches(@"chain uncovered \{\s*accept", listed);
-        Assert.Matches(@"chain rule2_single \{\s*accept", listed);
+        Assert.Matches(@"chain uncovered \{\s*counter name ""uncovered_accepted"" accept", listed);
+        Assert.Matches(@"chain rule2_single \{\s*counter name ""rule2_accepted"" accept", listed);
         Assert.Contains(mode == OperationMode.Unicast ? "table netdev opennlb" : "table arp opennlb", await ns.ExecCheckedAsync("nft", "list", "tables"), StringComparison.Ordinal);
 
         // Idempotent: a second full render replaces rather than fails.

@@ -96,8 +96,18 @@ public sealed class InstalledServiceTests(InstalledPackageFixture package)
         var security = await container.ExecAsync(["systemd-analyze", "security", "--no-pager", "nlbd"], Quick, Ct);
         output?.WriteLine(security.StandardOutput.Split('\n').FirstOrDefault(l => l.Contains("Overall exposure", StringComparison.Ordinal)) ?? security.StandardError);
 
-        // An upgrade while nlbd runs: postinst restarts it on the new files.
+        // A drop-in as docs/service.md shows it: a group may use the control socket (nlbd needs
+        // CAP_CHOWN for that, in the unit's bounding set).
+        await container.ExecCheckedAsync(["sh", "-c", "groupadd nlbadmin && useradd -M -G nlbadmin operator"], Quick, Ct);
+        Directory.CreateDirectory(root.HostPath("/etc/systemd/system/nlbd.service.d"));
+        await File.WriteAllTextAsync(root.HostPath("/etc/systemd/system/nlbd.service.d/group.conf"),
+            "[Service]\nExecStart=\nExecStart=/usr/sbin/nlbd --config /etc/opennlb/nlbd.yaml --control-group nlbadmin\n", Ct);
+        await container.ExecCheckedAsync(["systemctl", "daemon-reload"], Quick, Ct);
         await container.ExecCheckedAsync(["systemctl", "start", "nlbd"], Quick, Ct);
+        Assert.Equal("nlbadmin 660", (await container.ExecCheckedAsync(["stat", "-c", "%G %a", "/run/opennlb/nlbd.sock"], Quick, Ct)).Trim());
+        Assert.Contains("host 1", await container.ExecCheckedAsync(["setpriv", "--reuid=operator", "--regid=operator", "--init-groups", "nlb", "query"], Quick, Ct), StringComparison.Ordinal);
+
+        // An upgrade while nlbd runs: postinst restarts it on the new files; the drop-in stays.
         var before = (await container.ShowAsync("nlbd", Ct))["MainPID"];
         var later = await Repack.WithVersionAsync(package.Deb, package.Version + "+1", Ct);
         try
@@ -115,6 +125,7 @@ public sealed class InstalledServiceTests(InstalledPackageFixture package)
         Assert.True(upgraded["ActiveState"] == "active" && upgraded["MainPID"] != before, $"after the upgrade: {upgraded["ActiveState"]}, MainPID {before} -> {upgraded["MainPID"]}");
         Assert.Equal(package.Version + "+1", await container.ExecCheckedAsync(["dpkg-query", "-W", "-f", "${Version}", "opennlb"], Quick, Ct));
         Assert.Contains("host 1", await container.ExecCheckedAsync(["nlb", "query"], Quick, Ct), StringComparison.Ordinal);
+        Assert.Equal("nlbadmin 660", (await container.ExecCheckedAsync(["stat", "-c", "%G %a", "/run/opennlb/nlbd.sock"], Quick, Ct)).Trim());
 
         // Removal stops it cleanly (prerm) before the files go.
         await container.ExecCheckedAsync(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "remove", "-y", "-q", "opennlb"], Quick, Ct);

@@ -50,5 +50,33 @@ internal sealed class TestNamespace : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> on a thread of its own that has joined the namespace: the
+    /// sockets it opens live there, and stay there when the thread ends.
+    /// </summary>
+    public Task<T> RunInsideAsync<T>(Func<T> action)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using var file = File.OpenHandle(Path.Combine("/run/netns", Name));
+                KernelHash.NetnsInterop.EnterNetworkNamespace(file, Name);
+                completion.SetResult(action());
+            }
+            catch (Exception e)
+            {
+                completion.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "in " + Name,
+        };
+        thread.Start();
+        return completion.Task;
+    }
+
     public async ValueTask DisposeAsync() => await CommandRunner.RunAsync("ip", ["netns", "del", Name], TimeSpan.FromSeconds(30));
 }

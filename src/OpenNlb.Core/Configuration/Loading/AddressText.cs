@@ -52,6 +52,42 @@ internal static class AddressText
         return true;
     }
 
+    /// <summary>
+    /// Parses "address:port", with an IPv6 address in brackets ("[::1]:9747"); the port's range is
+    /// the validator's concern.
+    /// </summary>
+    public static bool TryParseEndpoint(string text, out IPAddress address, out int port, out string problem)
+    {
+        const string Example = "write it like 127.0.0.1:9747 or \"[::1]:9747\"";
+        address = IPAddress.None;
+        port = 0;
+        var colon = text.LastIndexOf(':');
+        var bracketed = text.StartsWith('[');
+        if (colon < 0 || (bracketed && text[colon - 1] != ']') || (!bracketed && text.IndexOf(':', StringComparison.Ordinal) != colon))
+        {
+            problem = $"{ConfigPath.Quote(text)} is not an address and port; {Example}";
+            return false;
+        }
+
+        var host = bracketed ? text[1..(colon - 1)] : text[..colon];
+        if (!TryParse(host, out address) || (bracketed != (address.AddressFamily == AddressFamily.InterNetworkV6)))
+        {
+            problem = $"{ConfigPath.Quote(host)} is not an IP address; {Example}";
+            return false;
+        }
+
+        var digits = text.AsSpan(colon + 1);
+        if (digits.Length is 0 or > 5 || !digits.ContainsOnlyDigits()
+            || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out port))
+        {
+            problem = $"{ConfigPath.Quote(text[(colon + 1)..])} is not a port number; {Example}";
+            return false;
+        }
+
+        problem = "";
+        return true;
+    }
+
     private static bool TryParseIPv4(string text, ref IPAddress address)
     {
         var bytes = new byte[4];

@@ -5,8 +5,9 @@ namespace OpenNlb.Core.Configuration.Loading;
 
 internal static class HostMapper
 {
-    private static readonly string[] Keys = ["priority", "interface", "dedicatedIp", "initialState", "portRules"];
+    private static readonly string[] Keys = ["priority", "interface", "dedicatedIp", "initialState", "remoteControl", "metrics", "portRules"];
     private static readonly string[] RuleKeys = ["loadWeight", "handlingPriority"];
+    private static readonly string[] MetricsKeys = ["enabled", "listen"];
     private static readonly HostConfig Defaults = new()
     {
         Priority = 0,
@@ -29,9 +30,29 @@ internal static class HostMapper
             Interface = map.ReadRequired("interface", ScalarReader.String, Defaults.Interface),
             DedicatedIp = map.ReadRequired("dedicatedIp", ScalarReader.AddressWithPrefix, Defaults.DedicatedIp),
             InitialState = map.Read("initialState", ScalarReader.Enum(ConfigNames.HostStates), Defaults.InitialState),
+            RemoteControl = map.Read("remoteControl", ScalarReader.Bool, Defaults.RemoteControl),
+            Metrics = map.Optional("metrics") is { } metrics ? MapMetrics(metrics, map.PathOf("metrics"), errors) : Defaults.Metrics,
             PortRules = map.Optional("portRules") is { } rules
                 ? MapRules(rules, map.PathOf("portRules"), errors)
                 : new Dictionary<string, HostPortRule>(StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>Each missing key takes its default, as in <c>heartbeat</c>.</summary>
+    private static MetricsConfig MapMetrics(ConfigNode node, string path, ErrorSink errors)
+    {
+        var map = MappingReader.Open(node, path, MetricsKeys, errors);
+        if (map is null)
+        {
+            return Defaults.Metrics;
+        }
+
+        var (address, port) = map.Read("listen", ScalarReader.Endpoint, (Defaults.Metrics.Address, Defaults.Metrics.Port));
+        return new MetricsConfig
+        {
+            Enabled = map.Read("enabled", ScalarReader.Bool, Defaults.Metrics.Enabled),
+            Address = address,
+            Port = port,
         };
     }
 

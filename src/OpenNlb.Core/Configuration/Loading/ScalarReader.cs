@@ -145,6 +145,25 @@ internal static class ScalarReader
         return true;
     }
 
+    /// <summary>An address and port to listen on: <c>127.0.0.1:9747</c>, <c>[::1]:9747</c>.</summary>
+    public static bool Endpoint(ConfigNode node, string path, ErrorSink errors, out (IPAddress Address, int Port) value)
+    {
+        value = (IPAddress.None, 0);
+        if (!Scalar(node, path, errors, "an address and port like 127.0.0.1:9747", out var scalar))
+        {
+            return false;
+        }
+
+        if (!AddressText.TryParseEndpoint(scalar.Value, out var address, out var port, out var problem))
+        {
+            errors.Reject(path, problem);
+            return false;
+        }
+
+        value = (address, port);
+        return true;
+    }
+
     /// <summary><c>80</c>, <c>8000-8080</c> or <c>all</c>.</summary>
     public static bool Ports(ConfigNode node, string path, ErrorSink errors, out PortRange value)
     {

@@ -16,7 +16,31 @@ internal static class HostRules
         }
 
         CheckDedicatedIp(host.DedicatedIp, cluster, errors);
+        CheckMetrics(host.Metrics, errors);
         CheckRuleSettings(host, cluster, errors);
+    }
+
+    /// <summary>Checked even when disabled: a wrong value is a mistake whether or not it is used yet.</summary>
+    private static void CheckMetrics(MetricsConfig metrics, ErrorSink errors)
+    {
+        const string Path = "host.metrics.listen";
+        if (!errors.IsKnown(Path))
+        {
+            return;
+        }
+
+        if (metrics.Port is < 1 or > 65535)
+        {
+            errors.Add(Path, $"port {metrics.Port} is outside 1..65535");
+        }
+
+        // Loopback and the unspecified address (every address) are what an endpoint listens on.
+        var problem = AddressRules.NotUnicast(metrics.Address);
+        if (problem is not null && !IPAddress.IsLoopback(metrics.Address)
+            && !metrics.Address.Equals(IPAddress.Any) && !metrics.Address.Equals(IPAddress.IPv6Any))
+        {
+            errors.Add(Path, $"{metrics.Address} is {problem}; listen on a local address such as 127.0.0.1");
+        }
     }
 
     private static void CheckDedicatedIp(IPNetworkAddress dip, ClusterConfig cluster, ErrorSink errors)

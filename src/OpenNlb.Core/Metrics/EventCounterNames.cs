@@ -1,0 +1,32 @@
+namespace OpenNlb.Core.Metrics;
+
+/// <summary>
+/// The names of nlbd's event counters (<see cref="Status.HostStatus.Counters"/>) that the metrics
+/// read. The status file and <c>nlb query --json</c> show the same names.
+/// </summary>
+public static class EventCounterNames
+{
+    public const string HeartbeatsSent = "heartbeats_sent";
+    public const string HeartbeatsSentByWatchdog = "heartbeats_sent_by_watchdog";
+    public const string HeartbeatsReceived = "heartbeats_received";
+
+    /// <summary>Datagrams from live peers that never arrived: gaps in their sequence numbers.</summary>
+    public const string HeartbeatsLost = "heartbeats_lost";
+
+    /// <summary>Followed by the reason: <c>datagrams_rejected_forged</c>.</summary>
+    public const string RejectedPrefix = "datagrams_rejected_";
+    public const string SendFailures = "send_failures";
+    public const string HandoverChunksSent = "handover_chunks_sent";
+    public const string HandoverChunksReceived = "handover_chunks_received";
+    public const string KernelUpdates = "kernel_updates";
+    public const string KernelUpdateFailures = "kernel_update_failures";
+    public const string LeaseRenewalFailures = "lease_renewal_failures";
+
+    /// <summary>Convergences whose duration was measured, and the sum of those durations.</summary>
+    public const string ConvergencesTimed = "convergences_timed";
+    public const string ConvergenceMsTotal = "convergence_ms_total";
+
+    /// <summary>Failovers (a peer fell silent, this host converged without it), and the sum of their durations.</summary>
+    public const string Failovers = "failovers";
+    public const string FailoverMsTotal = "failover_ms_total";
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using OpenNlb.Core.Status;
+
+namespace OpenNlb.Cli.Control;
+
+/// <summary>`nlb query` as text: this host, then every other host as this one sees it.</summary>
+internal static class QueryFormatter
+{
+    public static string Format(HostStatus s)
+    {
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        w.WriteLine($"host {s.HostPriority}: {Words(s.State)}{(s.Reason is null ? string.Empty : $" ({s.Reason})")}");
+        w.WriteLine($"  members: {(s.Members.Count == 0 ? "none" : string.Join(' ', s.Members))}   map epoch {s.Epoch >> 8}/{s.Epoch & 0xFF}   default host {(s.DefaultHost?.ToString(CultureInfo.InvariantCulture) ?? "none")}");
+        foreach (var rule in s.Rules)
+        {
+            var owned = s.BucketsOwned.GetValueOrDefault(rule.Name);
+            var kept = s.BucketsKept.GetValueOrDefault(rule.Name);
+            w.WriteLine($"  rule {rule.Name}: {rule.State}, weight {(rule.LoadWeight?.ToString(CultureInfo.InvariantCulture) ?? "equal")}, owns {owned}, keeps {kept}");
+        }
+
+        foreach (var peer in s.Peers)
+        {
+            var state = peer.KeptOut is not null ? $"kept out: {peer.KeptOut}"
+                : !peer.Live ? $"silent for {peer.SilentForMs} ms"
+                : peer.State is "stopped" or "suspended" or "draining" ? peer.State
+                : peer.Epoch == s.Epoch && peer.Participant ? "converged"
+                : "converging";
+            w.WriteLine($"host {peer.HostPriority}: {state}");
+        }
+
+        w.WriteLine($"  convergences {s.Convergences}{(s.LastConvergenceMs is { } ms ? $", last took {ms:0} ms" : string.Empty)}");
+        return w.ToString();
+    }
+
+    private static string Words(string state) => state switch
+    {
+        "converged-default" => "converged as default",
+        "duplicate-priority" => "kept out (duplicate host priority)",
+        _ => state,
+    };
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using OpenNlb.Core.Configuration;
+using Xunit;
+
+namespace OpenNlb.Core.Tests.Configuration;
+
+/// <summary>What a reload may change live, and the refusal of everything else, named key by key.</summary>
+public sealed class ReloadPlanTests
+{
+    [Fact]
+    public void TheSameConfiguration_ChangesNothing()
+    {
+        var plan = ReloadPlan.Between(ConfigSamples.Full(), ConfigSamples.Full());
+        Assert.True(plan.CanApply);
+        Assert.Empty(plan.Changes);
+    }
+
+    [Fact]
+    public void WeightsHandlingPrioritiesAndRemoteControl_AreAppliedLive()
+    {
+        var running = ConfigSamples.Full();
+        var loaded = running with
+        {
+            Host = running.Host with
+            {
+                RemoteControl = true,
+                PortRules = new Dictionary<string, HostPortRule>(StringComparer.Ordinal)
+                {
+                    ["web"] = new HostPortRule { LoadWeight = 80, HandlingPriority = 1 },
+                    ["web-101"] = new HostPortRule { HandlingPriority = 5 },
+                },
+            },
+        };
+
+        var plan = ReloadPlan.Between(running, loaded);
+
+        Assert.True(plan.CanApply);
+        Assert.Equal(
+            ["host.remoteControl: on", "host.portRules.web.loadWeight: 50 -> 80", "host.portRules.web-101.handlingPriority: 2 -> 5"],
+            plan.Changes);
+    }
+
+    [Fact]
+    public void ClusterKeysAndHostIdentity_AreRefused_EachNamed_AndOneRefusalKeepsEverything()
+    {
+        var running = ConfigSamples.Full();
+        var loaded = new NlbConfig(
+            running.Cluster with
+            {
+                Vips = [IPAddress.Parse("192.0.2.100")],
+                Heartbeat = running.Cluster.Heartbeat with { PeriodMs = 100 },
+                PortRules = [.. running.Cluster.PortRules.Take(3), running.Cluster.PortRules[3] with { Ports = new PortRange(1, 1000) }],
+            },
+            running.Host with { Priority = 4, Interface = "eth1", RemoteControl = true });
+
+        var plan = ReloadPlan.Between(running, loaded);
+
+        Assert.False(plan.CanApply);
+        Assert.Collection(
+            plan.Refusals,
+            r => Assert.StartsWith("cluster.vips: changed", r, StringComparison.Ordinal),
+            r => Assert.StartsWith("cluster.heartbeat: changed", r, StringComparison.Ordinal),
+            r => Assert.StartsWith("cluster.portRules[3] (rest): changed", r, StringComparison.Ordinal),
+            r => Assert.StartsWith("host.priority: 3 -> 4", r, StringComparison.Ordinal),
+            r => Assert.StartsWith("host.interface: eth0 -> eth1", r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ANewClusterKey_IsRefused()
+    {
+        var running = ConfigSamples.Full();
+        var loaded = running with
+        {
+            Cluster = running.Cluster with { Heartbeat = running.Cluster.Heartbeat with { Key = new Core.Membership.ClusterKey(new byte[32]) } },
+        };
+
+        Assert.Equal(["cluster.heartbeat.key"], ReloadPlan.Between(running, loaded).Refusals.Select(r => r.Split(':')[0]));
+    }
+}
