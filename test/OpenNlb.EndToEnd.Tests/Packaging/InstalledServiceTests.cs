@@ -98,14 +98,14 @@ public sealed class InstalledServiceTests(InstalledPackageFixture package)
 
         // A drop-in as docs/service.md shows it: a group may use the control socket (nlbd needs
         // CAP_CHOWN for that, in the unit's bounding set).
-        await container.ExecCheckedAsync(["sh", "-c", "groupadd nlbadmin && useradd -M -G nlbadmin operator"], Quick, Ct);
+        await container.ExecCheckedAsync(["sh", "-c", "groupadd nlbadmin && useradd -M -N -G nlbadmin nlbuser"], Quick, Ct);
         Directory.CreateDirectory(root.HostPath("/etc/systemd/system/nlbd.service.d"));
         await File.WriteAllTextAsync(root.HostPath("/etc/systemd/system/nlbd.service.d/group.conf"),
             "[Service]\nExecStart=\nExecStart=/usr/sbin/nlbd --config /etc/opennlb/nlbd.yaml --control-group nlbadmin\n", Ct);
         await container.ExecCheckedAsync(["systemctl", "daemon-reload"], Quick, Ct);
         await container.ExecCheckedAsync(["systemctl", "start", "nlbd"], Quick, Ct);
         Assert.Equal("nlbadmin 660", (await container.ExecCheckedAsync(["stat", "-c", "%G %a", "/run/opennlb/nlbd.sock"], Quick, Ct)).Trim());
-        Assert.Contains("host 1", await container.ExecCheckedAsync(["setpriv", "--reuid=operator", "--regid=operator", "--init-groups", "nlb", "query"], Quick, Ct), StringComparison.Ordinal);
+        Assert.Contains("host 1", await container.ExecCheckedAsync(["setpriv", "--reuid=nlbuser", "--regid=nogroup", "--init-groups", "nlb", "query"], Quick, Ct), StringComparison.Ordinal);
 
         // An upgrade while nlbd runs: postinst restarts it on the new files; the drop-in stays.
         var before = (await container.ShowAsync("nlbd", Ct))["MainPID"];
