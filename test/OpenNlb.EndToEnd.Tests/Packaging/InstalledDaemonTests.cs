@@ -82,7 +82,6 @@ public sealed class InstalledDaemonTests(InstalledPackageFixture package)
         await h2.TerminateAsync();
         Assert.True(await h2.WaitForExitAsync(stopTimeout, Ct) && h2.ExitCode == 0, $"h2: exit {h2.ExitCode}\n{h2.Output}");
         Assert.True(await h2.Notify.WaitForAsync("STOPPING=1", TimeSpan.FromSeconds(1), Ct));
-        output?.WriteLine(h1.Output);
     }
 
     private static NlbConfig Config(ChrootCopy root, string path)

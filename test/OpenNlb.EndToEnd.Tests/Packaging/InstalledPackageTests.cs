@@ -72,13 +72,16 @@ public sealed class InstalledPackageTests(InstalledPackageFixture package)
 
         var root = package.Root!;
 
-        // verify wants the ExecStart binary where the unit says; on this host it is in the copy.
+        // verify wants the Exec*= programs where the unit says; on this host they are in the copy.
         var unit = await File.ReadAllTextAsync(root.HostPath("/lib/systemd/system/nlbd.service"), Ct);
         var directory = Directory.CreateTempSubdirectory("onlb-tp-unit-");
         try
         {
             var copy = Path.Combine(directory.FullName, "nlbd.service");
-            await File.WriteAllTextAsync(copy, unit.Replace("ExecStart=/usr/sbin/nlbd", $"ExecStart={root.HostPath("/usr/sbin/nlbd")}", StringComparison.Ordinal), Ct);
+            var lines = unit.Split('\n').Select(l => l.StartsWith("Exec", StringComparison.Ordinal) && l.Contains("=/", StringComparison.Ordinal)
+                ? l.Replace("=/", "=" + root.Root + "/", StringComparison.Ordinal)
+                : l);
+            await File.WriteAllTextAsync(copy, string.Join('\n', lines), Ct);
             var verify = await CommandRunner.RunAsync("systemd-analyze", ["verify", "--man=no", copy], Quick, cancellationToken: Ct);
 
             // verify exits 0 on unknown keys and bad values too; it only warns. Any warning fails.

@@ -10,7 +10,8 @@ namespace OpenNlb.EndToEnd.Tests.Packaging;
 /// The unit under a real systemd: the installed package in a clean root with systemd added,
 /// booted by systemd-nspawn in a network namespace. What the chroot run of
 /// <see cref="InstalledDaemonTests"/> can only imitate is the real thing here: every hardening
-/// option, `systemctl start` waiting for READY=1, Restart= after a crash, `systemctl stop`, and
+/// option, `systemctl start` waiting for READY=1, `systemctl reload`, Restart= after a crash,
+/// `systemctl stop`, and
 /// the maintainer scripts with a running service: an upgrade restarts it, a removal stops it.
 /// </summary>
 [Collection(InstalledPackageCollection.Name)]
@@ -73,6 +74,21 @@ public sealed class InstalledServiceTests(InstalledPackageFixture package)
         Assert.Equal(("active", "running", "10s"), (running["ActiveState"], running["SubState"], running["WatchdogUSec"]));
         Assert.StartsWith("host 1 of cluster", running["StatusText"], StringComparison.Ordinal);
         Assert.Contains(config.Cluster.Vips[0] + "/32", await VethPair.ShowAsync(ns.Name, Ct), StringComparison.Ordinal);
+
+        // systemctl reload is nlb reload: a host setting changes live; an invalid file is refused,
+        // the reload fails, and nlbd runs on with what it had.
+        var configuration = root.HostPath("/etc/opennlb/nlbd.yaml");
+        var text = await File.ReadAllTextAsync(configuration, Ct);
+        Assert.Contains("web: { loadWeight: 50 }", text, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(configuration, text.Replace("web: { loadWeight: 50 }", "web: { loadWeight: 60 }", StringComparison.Ordinal), Ct);
+        await container.ExecCheckedAsync(["systemctl", "reload", "nlbd"], Quick, Ct);
+        Assert.Contains("rule web: enabled, weight 60", await container.ExecCheckedAsync(["nlb", "query"], Quick, Ct), StringComparison.Ordinal);
+        await File.WriteAllTextAsync(configuration, text.Replace("web: { loadWeight: 50 }", "web: { loadWeight: 500 }", StringComparison.Ordinal), Ct);
+        var refused = await container.ExecAsync(["systemctl", "reload", "nlbd"], Quick, Ct);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("rule web: enabled, weight 60", await container.ExecCheckedAsync(["nlb", "query"], Quick, Ct), StringComparison.Ordinal);
+        Assert.Equal("active", (await container.ShowAsync("nlbd", Ct))["ActiveState"]);
+        await File.WriteAllTextAsync(configuration, text, Ct);
 
         // A crash: no clean stop, the VIP and the cluster MAC stay; systemd starts nlbd again,
         // and the interface's own MAC, saved in the runtime directory, survives the restart.
