@@ -43,11 +43,11 @@ internal sealed class HeartbeatWatchdog(long periodMs, Func<long> nowMs, Func<bo
         {
             var now = nowMs();
             var loopSent = Interlocked.Read(ref _loopSentMs);
-            // A tenth of a period of slack: the loop is often a few milliseconds late, which is no
+            // A fifth of a period of slack: the loop is often a few milliseconds late, which is no
             // reason to send twice. Not more: while the loop is in a long kernel move, each step
             // re-arms the lease only up to the last heartbeat plus the lease, so a late heartbeat
             // shortens the lease (half a period of slack let it lapse under load).
-            if (now - Interlocked.Read(ref _lastSentMs) >= periodMs + Math.Max(1, periodMs / 10) && now - loopSent < MaxCoverMs && resend())
+            if (now - Interlocked.Read(ref _lastSentMs) >= periodMs + Math.Max(1, periodMs / 5) && now - loopSent < MaxCoverMs && resend())
             {
                 Interlocked.Exchange(ref _lastSentMs, now);
             }

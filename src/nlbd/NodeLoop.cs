@@ -378,7 +378,10 @@ internal sealed partial class NodeLoop(
     {
         // One byte more than the largest datagram: an oversized one is seen as such, not truncated into something that parses.
         var buffer = new byte[Wire.MaxDatagram + 1];
-        var wait = TimeSpan.FromMilliseconds(Math.Clamp(config.Cluster.Heartbeat.PeriodMs / 2, 5, 100));
+        // Short: the node is judged no later than this thread last found the socket empty, and the
+        // heartbeats are timed on the node's clock, so a long wait here delays both (25 ms made
+        // the watchdog re-send a third of all heartbeats).
+        var wait = TimeSpan.FromMilliseconds(Math.Clamp(config.Cluster.Heartbeat.PeriodMs / 10, 2, 10));
         while (!ct.IsCancellationRequested)
         {
             int n;
@@ -392,8 +395,7 @@ internal sealed partial class NodeLoop(
                     Volatile.Write(ref _heardUpToMs, checkedAt);
                 }
 
-                // A short wait keeps that moment fresh when no peer sends (a host alone).
-                n = socket.Receive(buffer, wait);
+                                n = socket.Receive(buffer, wait);
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
             {
