@@ -48,8 +48,10 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
             _nft.Run(foreign);
         }
 
+        var previousStep = TimeSpan.Zero;
         foreach (var step in OwnershipSteps.Between(Current, next))
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var script = RulesetRenderer.RenderUpdate(spec, Current, step);
             if (script.Length > 0)
             {
@@ -57,12 +59,15 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
                 // its transaction re-arms the lease too: a renewal of its own would wait for the
                 // kernel's transaction lock behind the step, and a long move would let the lease
                 // lapse, dropping this host's UDP flows for a moment (seen: 3 datagrams under load).
-                _nft.Run(leaseLeft?.Invoke() is { } left && left > TimeSpan.FromMilliseconds(10)
+                // The lease counts from the commit, at the end of the step: the previous step's
+                // duration stands for this one's, so that it ends no later than the heartbeat allows.
+                _nft.Run(leaseLeft?.Invoke() - previousStep is { } left && left > TimeSpan.FromMilliseconds(10)
                     ? script + RulesetRenderer.RenderLeaseRenewal(spec with { Lease = left })
                     : script);
             }
 
             Current = step;
+            previousStep = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             stepApplied?.Invoke();
         }
 

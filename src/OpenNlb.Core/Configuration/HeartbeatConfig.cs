@@ -38,9 +38,11 @@ public sealed record HeartbeatConfig
     public TimeSpan DetectionTime => TimeSpan.FromMilliseconds((long)PeriodMs * Tolerance);
 
     /// <summary>
-    /// How long the kernel keeps accepting new flows after the daemon's last renewal: two periods
-    /// short of the detection time, so a host whose daemon died stops taking new flows at least a
-    /// period before any other host may claim its buckets (docs/convergence.md).
+    /// How long the kernel keeps accepting new flows after the daemon's last renewal: a period
+    /// short of the detection time, so a host whose daemon died stops taking new flows a period
+    /// before any other host may even notice (docs/convergence.md). It was two periods short: on a
+    /// loaded machine a healthy host's lease then lapsed during long kernel moves, and its UDP
+    /// flows went unanswered for a few milliseconds.
     /// </summary>
-    public TimeSpan Lease => DetectionTime - (2 * Period);
+    public TimeSpan Lease => DetectionTime - Period;
 }

@@ -12,8 +12,8 @@ namespace OpenNlb.Core.DataPlane;
 public static class OwnershipSteps
 {
     /// <summary>
-    /// 2,048: a step of 4,096 changes took over 150 ms (the default lease) on a loaded 2-core
-    /// machine; smaller steps cost a few more transactions on a large move.
+    /// 2,048: a step of 4,096 changes took over 150 ms on a loaded 2-core machine, as long as
+    /// the lease was then; smaller steps cost a few more transactions on a large move.
     /// </summary>
     public const int MaxChanges = 2048;
 

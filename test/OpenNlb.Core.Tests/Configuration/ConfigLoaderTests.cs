@@ -35,7 +35,7 @@ public sealed class ConfigLoaderTests
         Assert.True(config.Cluster.FilterIcmp);
         Assert.Equal(new HeartbeatConfig { PeriodMs = 50, Tolerance = 5, Port = 2526, Key = ConfigSamples.Key }, config.Cluster.Heartbeat);
         Assert.Equal(TimeSpan.FromMilliseconds(250), config.Cluster.Heartbeat.DetectionTime);
-        Assert.Equal(TimeSpan.FromMilliseconds(150), config.Cluster.Heartbeat.Lease);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), config.Cluster.Heartbeat.Lease);
         var rule = Assert.Single(config.Cluster.PortRules);
         Assert.Equal(new PortRule
         {

@@ -120,14 +120,14 @@ public sealed class ConfigValidatorTests
 
         Assert.Equal(TimeSpan.FromMilliseconds(50), heartbeat.Period);
         Assert.Equal(TimeSpan.FromMilliseconds(250), heartbeat.DetectionTime);
-        Assert.Equal(TimeSpan.FromMilliseconds(150), heartbeat.Lease);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), heartbeat.Lease);
     }
 
     [Theory]
-    [InlineData(10, 3, 10)]
-    [InlineData(100, 4, 200)]
-    [InlineData(10_000, 100, 980_000)]
-    public void Heartbeat_Lease_IsTwoPeriodsShortOfTheDetectionTime(int periodMs, int tolerance, int leaseMs)
+    [InlineData(10, 3, 20)]
+    [InlineData(100, 4, 300)]
+    [InlineData(10_000, 100, 990_000)]
+    public void Heartbeat_Lease_IsAPeriodShortOfTheDetectionTime(int periodMs, int tolerance, int leaseMs)
     {
         Assert.Equal(TimeSpan.FromMilliseconds(leaseMs), new HeartbeatConfig { PeriodMs = periodMs, Tolerance = tolerance }.Lease);
     }

@@ -20,7 +20,7 @@ public sealed class ParamsReportTests
         Assert.Equal("multicast", p.Cluster.Mode);
         Assert.Equal("03:bf:c0:00:02:64", p.Cluster.ClusterMac); // multicast: from the primary VIP
         Assert.False(p.Cluster.FilterIcmp);
-        Assert.Equal(new HeartbeatParams(250, 4, 3000, 1000, 500, "inline", null), p.Cluster.Heartbeat);
+        Assert.Equal(new HeartbeatParams(250, 4, 3000, 1000, 750, "inline", null), p.Cluster.Heartbeat);
         Assert.Equal(new PortRuleParams("web", "all", 80, 80, "tcp", "multiple", "none", 0), p.Cluster.PortRules[0]);
         Assert.Equal(new PortRuleParams("rest", "192.0.2.100", 0, 65535, "both", "multiple", "network", 1200), p.Cluster.PortRules[3]);
         Assert.Equal("suspended", p.Host.InitialState);
