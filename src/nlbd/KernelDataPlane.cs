@@ -16,7 +16,35 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     // Its own context: the lease may be renewed from the heartbeat thread while the loop applies a map.
     private readonly NftablesContext _lease = new();
 
+    private readonly Lock _leaseGate = new();
+
+    /// <summary>When the lease last granted runs out (Stopwatch ms); a renewal never brings it earlier.</summary>
+    private long _leaseUntilMs;
+
     public Ownership? Current { get; private set; }
+
+    private static long ClockMs => (long)System.Diagnostics.Stopwatch.GetElapsedTime(0).TotalMilliseconds;
+
+    /// <summary>
+    /// Whether a renewal for <paramref name="lease"/> from now extends the lease, and if so, notes
+    /// it. A renewal is a replacement (flush and add): a shorter one, such as a step's late in a
+    /// move, would cut the lease granted with the last heartbeat and let it lapse (seen: 2 UDP
+    /// datagrams unanswered on a host that was only draining).
+    /// </summary>
+    private bool Extends(TimeSpan lease)
+    {
+        lock (_leaseGate)
+        {
+            var until = ClockMs + (long)lease.TotalMilliseconds;
+            if (until <= _leaseUntilMs)
+            {
+                return false;
+            }
+
+            _leaseUntilMs = until;
+            return true;
+        }
+    }
 
     public void Install(Ownership ownership)
     {
@@ -61,7 +89,7 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
                 // lapse, dropping this host's UDP flows for a moment (seen: 3 datagrams under load).
                 // The lease counts from the commit, at the end of the step: the previous step's
                 // duration stands for this one's, so that it ends no later than the heartbeat allows.
-                _nft.Run(leaseLeft?.Invoke() - previousStep is { } left && left > TimeSpan.FromMilliseconds(10)
+                _nft.Run(leaseLeft?.Invoke() - previousStep is { } left && left > TimeSpan.FromMilliseconds(10) && Extends(left)
                     ? script + RulesetRenderer.RenderLeaseRenewal(spec with { Lease = left })
                     : script);
             }
@@ -78,9 +106,10 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     /// <param name="lease">Shorter than the configured lease when the heartbeat it goes with left earlier.</param>
     public void RenewLease(TimeSpan? lease = null)
     {
-        if (Current is not null)
+        var granted = lease ?? spec.Lease;
+        if (Current is not null && Extends(granted))
         {
-            _lease.Run(RulesetRenderer.RenderLeaseRenewal(lease is { } l ? spec with { Lease = l } : spec));
+            _lease.Run(RulesetRenderer.RenderLeaseRenewal(spec with { Lease = granted }));
         }
     }
 

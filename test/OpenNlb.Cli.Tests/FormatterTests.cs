@@ -21,7 +21,7 @@ public sealed class FormatterTests
             VIPs            192.0.2.100
             mode            unicast, cluster MAC 02:bf:c0:00:02:64
             ICMP            filtered (one host answers a ping)
-            heartbeat       every 50 ms on UDP port 2526; a host is dropped after 5 missed (250 ms); lease 150 ms
+            heartbeat       every 50 ms on UDP port 2526; a host is dropped after 5 missed (250 ms); lease 200 ms
             cluster key     from /etc/opennlb/key
             hash            seed {Samples.Params.Cluster.HashSeed}, 16384 buckets per multiple-host rule
             host priority   2
