@@ -126,6 +126,15 @@ public sealed partial class ConvergenceNode
         && p.Latest.HandoverEpoch == _adopted.Epoch
         && HandoverComplete(p));
 
+    /// <summary>
+    /// Converged, as <c>nlb query</c> says it: everyone agrees, and on the map the live hosts call
+    /// for. Agreement alone is not enough: just after a host dies, the survivors still agree on
+    /// the map that has it, and a host that called itself converged then made a failover look done
+    /// before it began (found by the metrics test timing failovers).
+    /// </summary>
+    private bool Settled(Dictionary<int, PeerRecord> participants) =>
+        AllAgree(participants) && SameMembers(Desired(participants), _adopted.Members);
+
     private bool HandoverComplete(PeerRecord p) =>
         p.Latest.HandoverChunks != Heartbeat.HandoverPending
         && _inbox.IsComplete(p.Priority, p.Incarnation, p.Latest.HandoverEpoch, p.Latest.HandoverChunks);

@@ -108,7 +108,7 @@ public sealed partial class ConvergenceNode
         MemberState.Stopped => DisplayState.Stopped,
         _ when _keptOut is { } why => why,
         MemberState.Draining => DisplayState.Draining,
-        _ when !_participant || _claimDirty || !AllAgree(Participants(nowMs)) => DisplayState.Converging,
+        _ when !_participant || _claimDirty || !Settled(Participants(nowMs)) => DisplayState.Converging,
         _ => _share.OwnsDefault ? DisplayState.ConvergedDefault : DisplayState.Converged,
     };
 

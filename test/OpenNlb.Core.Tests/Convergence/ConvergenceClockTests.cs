@@ -49,4 +49,27 @@ public sealed class ConvergenceClockTests
         Assert.Equal([1, 2], one.View(_lab.Now));
         Assert.Equal(kept, one.Ownership.Rules[Web].Buckets);
     }
+
+    [Fact]
+    public void AfterAHostDies_TheSurvivorsAreConverging_UntilTheyHoldAMapWithoutIt()
+    {
+        var one = _lab.Boot(1);
+        var two = _lab.Boot(2);
+        var three = _lab.Boot(3);
+        _lab.Run(1000, one, two, three);
+        Assert.Equal(DisplayState.Converged, two.Display(_lab.Now));
+
+        // Host 3 falls silent; host 2 expires it while host 1 (the coordinator) has not proposed yet.
+        var crash = _lab.Now;
+        while (_lab.Now <= crash + DetectionMs)
+        {
+            _lab.Now += PeriodMs;
+            two.Tick(_lab.Now);
+            _lab.Tell(one, two);
+        }
+
+        Assert.Equal([1, 2], two.View(_lab.Now));
+        Assert.Equal([1, 2, 3], two.Adopted.Members.Select(m => m.Priority));
+        Assert.Equal(DisplayState.Converging, two.Display(_lab.Now));
+    }
 }
