@@ -52,24 +52,12 @@ internal sealed partial class NodeLoop
         if (request.Cluster || request.Node == me)
         {
             var local = RunLocally(kind, rule, number, now, from: null);
-            pending.Results[me] = new HostResult
-            {
-                Host = me,
-                Ok = local.Ok,
-                State = Name(node.Display(now)),
-                Message = local.Ok ? local.Message : null,
-                Error = local.Ok ? null : local.Message,
-            };
+            pending.Results[me] = Answered(me, local.Ok, local.Message, node.Display(now));
         }
 
         if (request.Node is { } target && target != me && !live.Contains(target))
         {
-            pending.Results[target] = new HostResult
-            {
-                Host = target,
-                Ok = false,
-                Error = string.Create(CultureInfo.InvariantCulture, $"host {target} is not heard on the cluster network"),
-            };
+            pending.Results[target] = Unanswered(target, string.Create(CultureInfo.InvariantCulture, $"host {target} is not heard on the cluster network"));
             pending.Expected.Clear();
         }
 
@@ -107,12 +95,7 @@ internal sealed partial class NodeLoop
                 {
                     foreach (var host in pending.Expected.Where(h => !pending.Results.ContainsKey(h)))
                     {
-                        pending.Results[host] = new HostResult
-                        {
-                            Host = host,
-                            Ok = false,
-                            Error = string.Create(CultureInfo.InvariantCulture, $"no answer from host {host} within {GiveUpAfterMs / 1000} s"),
-                        };
+                        pending.Results[host] = Unanswered(host, string.Create(CultureInfo.InvariantCulture, $"no answer from host {host} within {GiveUpAfterMs / 1000} s"));
                     }
 
                     _pending.Remove(id);
@@ -143,14 +126,7 @@ internal sealed partial class NodeLoop
             return;
         }
 
-        pending.Results[reply.HostPriority] = new HostResult
-        {
-            Host = reply.HostPriority,
-            Ok = reply.Ok,
-            State = Name(reply.State),
-            Message = reply.Ok ? reply.Message : null,
-            Error = reply.Ok ? null : reply.Message,
-        };
+        pending.Results[reply.HostPriority] = Answered(reply.HostPriority, reply.Ok, reply.Message, reply.State);
         if (pending.Expected.All(pending.Results.ContainsKey))
         {
             _pending.Remove(reply.RequestId);
@@ -233,8 +209,7 @@ internal sealed partial class NodeLoop
         }
         else
         {
-            var request = new RemoteRequest(0, 1, 0, 0, 0, 0, kind, rule, number, 0);
-            outcome = node.Execute(request.ToHostCommand()!, now);
+            outcome = node.Execute(RemoteRequest.CommandOf(kind, rule, number)!, now);
             Effects(now);
         }
 
@@ -245,6 +220,17 @@ internal sealed partial class NodeLoop
 
         return outcome;
     }
+
+    private static HostResult Answered(int host, bool ok, string message, DisplayState state) => new()
+    {
+        Host = host,
+        Ok = ok,
+        State = Name(state),
+        Message = ok ? message : null,
+        Error = ok ? null : message,
+    };
+
+    private static HostResult Unanswered(int host, string error) => new() { Host = host, Ok = false, Error = error };
 
     private void Finish(PendingRemote pending, long now)
     {

@@ -36,17 +36,20 @@ public sealed record RemoteRequest(
     long IssuedUnixMs)
 {
     /// <summary>The node command this request carries; null for query and reload, which are not the node's.</summary>
-    public HostCommand? ToHostCommand() => Kind switch
+    public HostCommand? ToHostCommand() => CommandOf(Kind, Rule, Number);
+
+    /// <summary>The node command of a remote command kind and its arguments; null for query and reload.</summary>
+    public static HostCommand? CommandOf(RemoteCommandKind kind, string? rule, int? number) => kind switch
     {
         RemoteCommandKind.Start => new HostCommand(HostCommandKind.Start),
         RemoteCommandKind.Stop => new HostCommand(HostCommandKind.Stop),
-        RemoteCommandKind.DrainStop => new HostCommand(HostCommandKind.DrainStop, Timeout: Number is { } s ? TimeSpan.FromSeconds(s) : null),
+        RemoteCommandKind.DrainStop => new HostCommand(HostCommandKind.DrainStop, Timeout: number is { } s ? TimeSpan.FromSeconds(s) : null),
         RemoteCommandKind.Suspend => new HostCommand(HostCommandKind.Suspend),
         RemoteCommandKind.Resume => new HostCommand(HostCommandKind.Resume),
-        RemoteCommandKind.Enable => new HostCommand(HostCommandKind.Enable, Rule),
-        RemoteCommandKind.Disable => new HostCommand(HostCommandKind.Disable, Rule),
-        RemoteCommandKind.Drain => new HostCommand(HostCommandKind.Drain, Rule),
-        RemoteCommandKind.SetWeight => new HostCommand(HostCommandKind.SetWeight, Rule, Number),
+        RemoteCommandKind.Enable => new HostCommand(HostCommandKind.Enable, rule),
+        RemoteCommandKind.Disable => new HostCommand(HostCommandKind.Disable, rule),
+        RemoteCommandKind.Drain => new HostCommand(HostCommandKind.Drain, rule),
+        RemoteCommandKind.SetWeight => new HostCommand(HostCommandKind.SetWeight, rule, number),
         _ => null,
     };
 
