@@ -56,6 +56,9 @@ internal static partial class Log
     [LoggerMessage(1204, LogLevel.Information, "hand-over for epoch {Epoch}: {Flows} UDP flows, {Clients} affinity clients kept")]
     public static partial void HandoverCollected(ILogger logger, ulong epoch, int flows, int clients);
 
+    [LoggerMessage(1208, LogLevel.Information, "took over host {Peers}: its buckets are served here from now on, on the map the cluster holds ({Buckets} buckets, {SilentMs:0} ms after its last heartbeat)")]
+    public static partial void TookOver(ILogger logger, string peers, int buckets, double silentMs);
+
     [LoggerMessage(1206, LogLevel.Warning, "the loop took {TotalMs:0} ms ({Events} events {EventsMs:0} ms, tick {TickMs:0} ms, kernel and sends {EffectsMs:0} ms, reporting {ReportMs:0} ms): heartbeats may be late")]
     public static partial void SlowLoop(ILogger logger, double totalMs, int events, double eventsMs, double tickMs, double effectsMs, double reportMs);
 

@@ -63,6 +63,19 @@ internal sealed partial class NodeLoop
         }
     }
 
+    /// <summary>
+    /// This host took silent members over: their buckets are served from now, so their failovers
+    /// end here (the new map that follows moves none of what was taken).
+    /// </summary>
+    private void NoteTakeover(long now)
+    {
+        var taken = node.TakenOver.Order().ToList();
+        var silentMs = node.Peers(now).Where(p => taken.Contains(p.Priority)).Select(p => (double)p.SilentForMs).DefaultIfEmpty(0).Max();
+        var buckets = node.Ownership.StandbyPeers.Where(p => p.Active).Sum(p => p.Buckets.Sum(b => b.Count));
+        Log.TookOver(log, string.Join(' ', taken), buckets, silentMs);
+        EndFailovers(now, node.Adopted.Members.Select(m => m.Priority).Except(taken));
+    }
+
     /// <summary>This host converged: time it, and end the failovers the new map completes.</summary>
     private void NoteConverged(long now, double? convergenceMs)
     {
@@ -72,7 +85,12 @@ internal sealed partial class NodeLoop
             counters.Add(EventCounterNames.ConvergenceMsTotal, (long)ms);
         }
 
-        if (_failovers.Converged(now, node.Adopted.Members.Select(m => m.Priority)) is { } failover)
+        EndFailovers(now, node.Adopted.Members.Select(m => m.Priority));
+    }
+
+    private void EndFailovers(long now, IEnumerable<int> serving)
+    {
+        if (_failovers.Converged(now, serving) is { } failover)
         {
             _lastFailoverMs = failover;
             counters.Add(EventCounterNames.Failovers);

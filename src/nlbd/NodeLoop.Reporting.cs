@@ -14,6 +14,7 @@ internal sealed partial class NodeLoop
     private DisplayState? _lastDisplay;
     private ulong _lastEpoch;
     private long _lastConvergences;
+    private long _lastTakeovers;
     private long? _changeSeenMs;
     private double? _lastConvergenceMs;
     private long _statusWrittenMs = long.MinValue / 4;
@@ -33,6 +34,12 @@ internal sealed partial class NodeLoop
         {
             Log.PeerLeft(log, left);
             NoteLeft(left, now);
+        }
+
+        if (node.Takeovers != _lastTakeovers)
+        {
+            _lastTakeovers = node.Takeovers;
+            NoteTakeover(now);
         }
 
         if (!view.SequenceEqual(_lastView) || node.Adopted.Epoch != _lastEpoch)

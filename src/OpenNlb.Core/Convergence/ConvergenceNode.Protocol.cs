@@ -26,6 +26,7 @@ public sealed partial class ConvergenceNode
         if (!participant)
         {
             // Holds on to the flows it has (a restart, a duplicate, a mismatch), takes nothing new.
+            ForgetTakeovers();
             if (_share.OwnsAnything)
             {
                 _share.Release(Share.Nothing(_rules.Length));
@@ -43,14 +44,32 @@ public sealed partial class ConvergenceNode
             Adopt(best);
         }
 
+        // A peer taken over that takes part again holds its share of the map we both hold: give
+        // its buckets back before it can hear that we count it (see AllAgree).
+        if (_takenOver.RemoveWhere(participants.ContainsKey) > 0)
+        {
+            _standbys = null;
+            _shareDirty = true;
+        }
+
+        // Before any new map: a silent member's buckets are served from the map this host holds.
+        RefreshHeirs();
+        TakeOver(participants);
+
         if (Coordinator(participants, nowMs) == _me)
         {
             var desired = Desired(participants);
-            if (!SameMembers(desired, _adopted.Members) && (_lastIssueMs is not { } last || nowMs - last >= _settings.PeriodMs))
+            if (!SameMembers(desired, _adopted.Members) && (_lastIssueMs is not { } last || nowMs - last >= _settings.PeriodMs)
+                && !RecentlySilent(nowMs))
             {
                 _lastIssueMs = nowMs;
                 Adopt(new Proposal(Proposal.MakeEpoch(_maxCounterSeen + 1, _me), desired));
             }
+        }
+
+        if (_state != MemberState.Started && _takenOver.Count > 0)
+        {
+            ForgetTakeovers();
         }
 
         // Releasing walks every bucket of every rule; the share only changes with the map, the
@@ -65,9 +84,11 @@ public sealed partial class ConvergenceNode
         // A participant that was not counted at the last update and is on another proposal may have
         // claimed without us, as we may have claimed without it (a partition, lost heartbeats, a
         // start), and what it tells may predate that: two heartbeats that cross can both be older
-        // than the claims. Own nothing until it advertises our proposal.
-        if (participants.Any(p => !counted.Contains(p.Key) && !p.Value.Latest.AdoptedOrNone.Equals(_adopted)))
+        // than the claims. Own nothing until it advertises our proposal. The same when a
+        // participant does not count us: it may have taken our buckets over (a one-way loss).
+        if (participants.Any(p => (!counted.Contains(p.Key) && !p.Value.Latest.AdoptedOrNone.Equals(_adopted)) || !CountsMe(p.Value)))
         {
+            ForgetTakeovers();
             _share.Release(Share.Nothing(_rules.Length));
             _claimDirty = true;
         }
@@ -89,6 +110,98 @@ public sealed partial class ConvergenceNode
         }
     }
 
+    /// <summary>
+    /// Takes the inherited buckets of every member of the adopted map that no longer takes part,
+    /// at once, without waiting for a new map (docs/convergence.md, "Takeover"). Safe for the same
+    /// reason as a claim: every participant advertises this map, so each owns at most its share of
+    /// it, and the heirs of one peer's buckets are disjoint across hosts. The peer itself stopped
+    /// taking new flows when its lease lapsed, a period before anyone can judge it silent.
+    /// </summary>
+    private void TakeOver(Dictionary<int, PeerRecord> participants)
+    {
+        if (_state != MemberState.Started || _claimDirty || _map is null || !AllAgree(participants))
+        {
+            return;
+        }
+
+        var gone = _adopted.Members
+            .Select(m => m.Priority)
+            .Where(p => p != _me && !participants.ContainsKey(p) && !_takenOver.Contains(p) && _heirsFresh.Contains(p))
+            .ToList();
+        if (gone.Count == 0)
+        {
+            return;
+        }
+
+        _takenOver.UnionWith(gone);
+        _standbys = null;
+        _share.Claim(CurrentShare());
+        _shareDirty = true;
+        Takeovers++;
+    }
+
+    /// <summary>
+    /// Computes the heirs of one more peer of the adopted map, once this host holds its share of it:
+    /// an allocation each, so one per update keeps the loop short in a large cluster.
+    /// </summary>
+    private void RefreshHeirs()
+    {
+        if (_map is null || !_participant || _claimDirty)
+        {
+            return;
+        }
+
+        foreach (var member in _adopted.Members)
+        {
+            if (member.Priority != _me && !_heirsFresh.Contains(member.Priority))
+            {
+                _heirs[member.Priority] = PeerHeirs.Of(_settings.Cluster, _adopted, _map, _me, member.Priority, _settings.BucketCount);
+                _heirsFresh.Add(member.Priority);
+                _standbys = null;
+                return;
+            }
+        }
+
+        if (_heirs.Count > _heirsFresh.Count)
+        {
+            foreach (var stale in _heirs.Keys.Where(p => !_heirsFresh.Contains(p)).ToList())
+            {
+                _heirs.Remove(stale);
+            }
+
+            _standbys = null;
+        }
+    }
+
+    /// <summary>
+    /// A member of the adopted map fell silent less than a period ago. The coordinator waits that
+    /// period before it proposes the map without it, so that every survivor has judged it silent
+    /// and taken its buckets over on the map they all hold: a survivor that adopts the new map
+    /// first must claim its share of it in the slow way, map element by map element, and only
+    /// once every other survivor advertises it.
+    /// </summary>
+    private bool RecentlySilent(long nowMs) => _adopted.Members.Any(m =>
+        m.Priority != _me && SilentSince(m.Priority, nowMs) is { } since && nowMs - since < _settings.PeriodMs);
+
+    /// <summary>When a peer became silent (its last heartbeat plus the detection time), if it is and none of its incarnations is live.</summary>
+    private long? SilentSince(int priority, long nowMs) =>
+        _peers.TryGetValue(priority, out var records) && records.Count > 0 && records.All(r => !r.IsLive(nowMs, _settings.DetectionMs))
+            ? records.Max(r => r.LastHeardMs) + _settings.DetectionMs
+            : null;
+
+    private void ForgetTakeovers()
+    {
+        if (_takenOver.Count > 0)
+        {
+            _takenOver.Clear();
+            _standbys = null;
+            _shareDirty = true;
+        }
+    }
+
+    /// <summary>The peer's latest heartbeat counts this host among the participants.</summary>
+    private bool CountsMe(PeerRecord p) => (p.Latest.View & PeerRecord.Bit(_me)) != 0;
+
     private void Adopt(Proposal proposal)
     {
         ClusterMap map;
@@ -108,6 +221,10 @@ public sealed partial class ConvergenceNode
         TrackCounter(proposal);
         _claimDirty = true;
         _sendNow = true;
+
+        // What was taken over and is in the new share stays owned; the rest is released (kept).
+        ForgetTakeovers();
+        _heirsFresh.Clear();
         _share.Release(CurrentShare());
         _shareDirty = true;
 
@@ -117,12 +234,15 @@ public sealed partial class ConvergenceNode
     }
 
     /// <summary>
-    /// Every other participant advertises the adopted proposal and its complete hand-over for it.
+    /// Every other participant counts this host, and advertises the adopted proposal and its
+    /// complete hand-over for it. Counting: a peer that does not may have taken this host's buckets
+    /// over, and gives them back only when it counts this host again.
     /// The whole proposal, not only its epoch: epoch counters start again with the daemon, so a
     /// restarted host that heard few others can reuse an epoch a stopped host still holds.
     /// </summary>
     private bool AllAgree(Dictionary<int, PeerRecord> participants) => participants.Values.All(p =>
-        p.Latest.AdoptedOrNone.Equals(_adopted)
+        CountsMe(p)
+        && p.Latest.AdoptedOrNone.Equals(_adopted)
         && p.Latest.HandoverEpoch == _adopted.Epoch
         && HandoverComplete(p));
 
@@ -141,7 +261,7 @@ public sealed partial class ConvergenceNode
 
     private Share CurrentShare() => _map is null
         ? Share.Nothing(_rules.Length)
-        : Share.Of(_map, _me, _rules, _state == MemberState.Started);
+        : Share.Of(_map, _me, _rules, _state == MemberState.Started, _takenOver.Select(p => _heirs[p]));
 
     /// <summary>
     /// The coordinator proposes: the live participant with the best (lowest) priority, or a better
@@ -270,6 +390,7 @@ public sealed partial class ConvergenceNode
 
     private void StopNow()
     {
+        ForgetTakeovers();
         _state = MemberState.Stopped;
         _drainDeadline = null;
         _share.DropAll();

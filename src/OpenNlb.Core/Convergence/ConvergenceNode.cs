@@ -47,6 +47,18 @@ public sealed partial class ConvergenceNode
     /// <summary>The latest time the node was given: its notion of now never goes back.</summary>
     private long _clockMs;
 
+    /// <summary>Per peer of the adopted map, what this host inherits if it dies (docs/convergence.md, "Takeover").</summary>
+    private readonly Dictionary<int, PeerHeirs> _heirs = [];
+
+    /// <summary>The peers whose <see cref="_heirs"/> were computed for the adopted proposal.</summary>
+    private readonly HashSet<int> _heirsFresh = [];
+
+    /// <summary>Peers of the adopted map that fell silent and whose inherited buckets this host took at once.</summary>
+    private readonly HashSet<int> _takenOver = [];
+
+    private IReadOnlyList<Standby>? _standbys;
+    private (Ownership Share, Ownership Whole)? _ownership;
+
     public ConvergenceNode(NodeSettings settings, long nowMs)
     {
         _settings = settings;
@@ -67,7 +79,27 @@ public sealed partial class ConvergenceNode
     }
 
     /// <summary>What the kernel must enforce now.</summary>
-    public Ownership Ownership => _share.Snapshot();
+    public Ownership Ownership
+    {
+        get
+        {
+            var share = _share.Snapshot();
+            _standbys ??= _heirs.Values.OrderBy(h => h.Peer).Select(h => h.ToStandby(_takenOver.Contains(h.Peer))).ToArray();
+            // One instance while nothing changed: callers compare by reference before comparing by value.
+            if (_ownership is not { } cached || !ReferenceEquals(cached.Share, share) || !ReferenceEquals(cached.Whole.Standbys, _standbys))
+            {
+                _ownership = (share, share with { Standbys = _standbys });
+            }
+
+            return _ownership.Value.Whole;
+        }
+    }
+
+    /// <summary>The peers of the adopted map this host took over: silent, their buckets served here before a new map.</summary>
+    public IReadOnlyCollection<int> TakenOver => _takenOver;
+
+    /// <summary>Times this host took over a silent peer's buckets.</summary>
+    public long Takeovers { get; private set; }
 
     public Proposal Adopted => _adopted;
 
@@ -146,9 +178,15 @@ public sealed partial class ConvergenceNode
         var wake = _sendNow ? nowMs : _nextHeartbeatMs;
         foreach (var record in _peers.Values.SelectMany(l => l))
         {
+            var silentAt = record.LastHeardMs + _settings.DetectionMs + 1;
             if (record.IsLive(nowMs, _settings.DetectionMs))
             {
-                wake = Math.Min(wake, record.LastHeardMs + _settings.DetectionMs + 1);
+                wake = Math.Min(wake, silentAt);
+            }
+            else if (nowMs < silentAt + _settings.PeriodMs)
+            {
+                // The coordinator's new map waits a period after a member falls silent (RecentlySilent).
+                wake = Math.Min(wake, silentAt + _settings.PeriodMs);
             }
         }
 

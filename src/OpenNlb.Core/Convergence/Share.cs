@@ -4,8 +4,9 @@ using OpenNlb.Core.Configuration;
 namespace OpenNlb.Core.Convergence;
 
 /// <summary>
-/// This host's share of an adopted map, narrowed by what the host itself currently allows: a host
-/// that drains, or has disabled or drains a rule, owns none of it, even before a new map says so.
+/// This host's share of an adopted map, with what it inherited from the peers it took over,
+/// narrowed by what the host itself currently allows: a host that drains, or has disabled or drains
+/// a rule, owns none of it, even before a new map says so.
 /// </summary>
 internal sealed class Share
 {
@@ -13,24 +14,40 @@ internal sealed class Share
     private readonly int _me;
     private readonly bool[] _serving;
     private readonly bool _started;
+    private readonly PeerHeirs[] _taken;
 
-    private Share(ClusterMap? map, int me, bool[] serving, bool started) =>
-        (_map, _me, _serving, _started) = (map, me, serving, started);
+    private Share(ClusterMap? map, int me, bool[] serving, bool started, PeerHeirs[] taken) =>
+        (_map, _me, _serving, _started, _taken) = (map, me, serving, started, taken);
 
-    public static Share Nothing(int ruleCount) => new(null, 0, new bool[ruleCount], started: false);
+    public static Share Nothing(int ruleCount) => new(null, 0, new bool[ruleCount], started: false, []);
 
-    public static Share Of(ClusterMap map, int me, IReadOnlyList<MemberRule> myRules, bool started) =>
-        new(map, me, myRules.Select(r => r.Serving).ToArray(), started);
+    public static Share Of(ClusterMap map, int me, IReadOnlyList<MemberRule> myRules, bool started, IEnumerable<PeerHeirs>? taken = null) =>
+        new(map, me, myRules.Select(r => r.Serving).ToArray(), started, taken?.ToArray() ?? []);
 
     public bool Owns(int rule, int bucket) =>
         _started && _serving[rule] && _map is not null
-        && _map.Rules[rule].Filtering == FilteringMode.Multiple && _map.Rules[rule].OwnerOf(bucket) == _me;
+        && _map.Rules[rule].Filtering == FilteringMode.Multiple
+        && (_map.Rules[rule].OwnerOf(bucket) == _me || Inherits(rule, bucket));
 
     public bool HandlesSingle(int rule) =>
         _started && _serving[rule] && _map is not null
-        && _map.Rules[rule].Filtering == FilteringMode.Single && _map.Rules[rule].SingleOwner == _me;
+        && _map.Rules[rule].Filtering == FilteringMode.Single
+        && (_map.Rules[rule].SingleOwner == _me || _taken.Any(t => t.HandlesSingle(rule)));
 
-    public bool IsDefault => _started && _map is not null && _map.DefaultHost == _me;
+    public bool IsDefault => _started && _map is not null && (_map.DefaultHost == _me || _taken.Any(t => t.Default));
+
+    private bool Inherits(int rule, int bucket)
+    {
+        foreach (var heirs in _taken)
+        {
+            if (heirs.Owns(rule, bucket))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>

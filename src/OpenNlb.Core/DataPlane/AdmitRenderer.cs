@@ -92,11 +92,13 @@ internal static class AdmitRenderer
                 foreach (var l4 in Transports(rule.Protocol))
                 {
                     // Kept first; then owned is what the filter map still holds (the bucket may
-                    // have left both since -300); then the bucket is another host's.
+                    // have left both since -300); then inherited from a peer taken over; then the
+                    // bucket is another host's.
                     var hash = FilterRenderer.Hash(spec, rule, l4);
                     s.AppendLine(Inv($"  chain {NftNames.RuleAdmitChain(i, l4)} {{"));
                     s.AppendLine(Inv($"    {hash} vmap @{NftNames.KeptMap(i)}"));
                     s.AppendLine(Inv($"    {hash} @{NftNames.BucketMap(i)} goto {NftNames.OwnChain(i)}"));
+                    s.AppendLine(Inv($"    jump {NftNames.StandbyAdmitChain(i, l4)}"));
                     s.AppendLine("    drop");
                     s.AppendLine("  }");
                 }

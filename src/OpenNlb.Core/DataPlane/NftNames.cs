@@ -85,5 +85,14 @@ public static class NftNames
     /// <summary>Rule i's extended-affinity clients that another host keeps.</summary>
     public static string ForeignClients(int rule) => Name(rule, "foreign_clients");
 
+    /// <summary>Set of rule i's buckets this host inherits if host <paramref name="peer"/> dies.</summary>
+    public static string HeirSet(int rule, int peer) => Name(rule, string.Create(CultureInfo.InvariantCulture, $"heir{peer}"));
+
+    /// <summary>-300 chain of rule i: one rule per peer taken over, accepting its inherited buckets.</summary>
+    public static string StandbyChain(int rule, string transport) => Name(rule, $"{transport}_standby");
+
+    /// <summary>-150 chain of rule i: one rule per peer taken over, admitting new flows of its inherited buckets.</summary>
+    public static string StandbyAdmitChain(int rule, string transport) => Name(rule, $"{transport}_standby_admit");
+
     private static string Name(int rule, string what) => string.Create(CultureInfo.InvariantCulture, $"rule{rule}_{what}");
 }

@@ -3,7 +3,7 @@ namespace OpenNlb.Core.DataPlane;
 
 /// <summary>
 /// Splits a move from one ownership to another into steps of at most <see cref="MaxChanges"/>
-/// bucket changes, releases first, then claims, then the rest. Every intermediate state is safe:
+/// bucket changes: a takeover first, then releases, then claims, then the heir sets, then the rest. Every intermediate state is safe:
 /// a partial release only narrows what the last heartbeat promised, and a partial claim owns a
 /// subset of the share that all hosts agreed on. Small transactions let the lease renewal and the
 /// heartbeat watchdog in between: the kernel runs one nftables transaction at a time, and a claim
@@ -20,6 +20,15 @@ public static class OwnershipSteps
     public static IEnumerable<Ownership> Between(Ownership from, Ownership to)
     {
         var current = from;
+
+        // A takeover first, before anything else the move holds: it is what a dead host's clients
+        // wait for, and it is one small transaction (StandbySteps).
+        if (StandbySteps.Takeover(from, to) is { } taken)
+        {
+            current = taken;
+            yield return current;
+        }
+
         foreach (var phase in new[] { Phase.Release, Phase.Claim, Phase.Rest })
         {
             for (var i = 0; i < to.Rules.Count; i++)
@@ -36,6 +45,12 @@ public static class OwnershipSteps
                     yield return current;
                 }
             }
+        }
+
+        foreach (var step in StandbySteps.Between(current, to))
+        {
+            current = step;
+            yield return current;
         }
 
         if (!current.Equals(to))

@@ -32,12 +32,14 @@ public static class RulesetRenderer
         AdmitRenderer.RenderSets(s, spec);
         FilterRenderer.RenderMaps(s, spec, ownership);
         AdmitRenderer.RenderMaps(s, spec, ownership);
+        StandbyRenderer.RenderSets(s, spec, ownership);
         FilterRenderer.RenderHook(s);
         AdmitRenderer.RenderHook(s);
         FilterRenderer.RenderVipChain(s, spec);
         AdmitRenderer.RenderAdmitChain(s, spec);
         FilterRenderer.RenderRuleChains(s, spec, ownership);
         AdmitRenderer.RenderRuleChains(s, spec, ownership);
+        StandbyRenderer.RenderChains(s, spec, ownership);
         s.AppendLine("}");
 
         if (spec.Cluster.Mode == OperationMode.Unicast)

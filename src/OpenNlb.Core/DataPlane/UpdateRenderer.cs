@@ -42,6 +42,7 @@ internal static class UpdateRenderer
 
         UpdateChain(s, NftNames.Uncovered, OwnershipVerdicts.UncoveredFilter(from), OwnershipVerdicts.UncoveredFilter(to));
         UpdateChain(s, NftNames.UncoveredAdmit, OwnershipVerdicts.UncoveredAdmit(from), OwnershipVerdicts.UncoveredAdmit(to));
+        StandbyRenderer.RenderUpdate(s, spec, from, to);
         return s.ToString();
     }
 

@@ -38,6 +38,10 @@ public sealed class ConvergenceClockTests
         var arrived = _lab.Now;
         _lab.Now = crash + DetectionMs + 1;
         one.Tick(_lab.Now);
+
+        // The coordinator proposes the survivors a period after the expiry (the takeover's grace).
+        _lab.Now += PeriodMs;
+        one.Tick(_lab.Now);
         Assert.Equal([1, 2], one.Adopted.Members.Select(m => m.Priority));
         var kept = one.Ownership.Rules[Web].Buckets.ToArray();
         Assert.NotEmpty(kept);

@@ -83,6 +83,11 @@ public sealed class ConvergenceRaceTests
         _lab.Now = timeout;
         one.Tick(_lab.Now);
         two.Tick(_lab.Now);
+
+        // Each takes the other over at once, then proposes itself alone a period later.
+        _lab.Now = timeout + PeriodMs;
+        one.Tick(_lab.Now);
+        two.Tick(_lab.Now);
         Assert.Equal(Buckets, one.Ownership.Rules[Web].Buckets.Count);
         Assert.Equal(Buckets, two.Ownership.Rules[Web].Buckets.Count);
 

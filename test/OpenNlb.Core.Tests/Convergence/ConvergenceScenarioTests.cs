@@ -48,6 +48,65 @@ public sealed class ConvergenceScenarioTests
             + $"(detection time {SimCluster.DetectionMs} ms)");
     }
 
+    /// <summary>
+    /// The takeover (docs/convergence.md): the survivors serve a crashed host's buckets as soon as
+    /// they judge it silent, on the map they already hold, before any new map; the map the
+    /// coordinator then proposes leaves every one of them where it was taken.
+    /// </summary>
+    [Fact]
+    public void Crash_SurvivorsTakeItsBucketsOverOnTheMapTheyHold_AndTheNewMapMovesNoneOfThem()
+    {
+        for (var seed = 1; seed <= 40; seed++)
+        {
+            var sim = Converged(seed, hostCount: 2 + (seed % 5));
+            sim.RunFor(500 + sim.Random.Next(100));
+            var victim = sim.Hosts[sim.Random.Next(sim.Hosts.Count)];
+            var survivors = sim.Running.Where(h => h != victim).ToList();
+            var had = victim.Node!.Ownership;
+            var epoch = victim.Node.Adopted.Epoch;
+            var ownedBefore = survivors.Select(h => h.Node!.Ownership).ToList();
+            var crashAt = sim.Now;
+            (long At, bool SameMap, List<Ownership> Owned)? taken = null;
+            sim.Checks.Add(s => taken ??= TakenOver(s, victim, had)
+                ? (s.Now, survivors.All(h => h.Node!.Adopted.Epoch == epoch), survivors.Select(h => h.Node!.Ownership).ToList())
+                : null);
+            sim.Describe(crashAt, () =>
+            {
+                sim.Crash(victim);
+                return $"{victim.Name} crashes";
+            });
+
+            // The judgement comes one millisecond after the detection time; the rest is network delay.
+            var limit = SimCluster.DetectionMs + 10;
+            sim.RunFor(limit);
+            if (taken is not { } t)
+            {
+                sim.Fail($"{victim.Name}'s buckets not all owned by survivors {limit} ms after it crashed: "
+                    + string.Join("; ", survivors.Select(h => $"{h.Name} took over [{string.Join(",", h.Node!.TakenOver)}] {SimDescribe.Node(h.Node)}")));
+                return;
+            }
+
+            if (!t.SameMap)
+            {
+                sim.Fail($"{victim.Name}'s buckets were taken on a new map, not taken over on the map the survivors held");
+            }
+
+            SimScenario.AwaitConvergence(sim, sim.Now + 3000);
+            for (var i = 0; i < survivors.Count; i++)
+            {
+                var (before, took, after) = (ownedBefore[i], t.Owned[i], survivors[i].Node!.Ownership);
+                for (var r = 0; r < took.Rules.Count; r++)
+                {
+                    var inherited = took.Rules[r].Buckets.Except(before.Rules[r].Buckets);
+                    if (inherited.Except(after.Rules[r].Buckets).FirstOrDefault(-1) is var moved and >= 0)
+                    {
+                        sim.Fail($"{survivors[i].Name} took over bucket {moved} of rule {r}, and the new map moved it away");
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void MismatchedHost_NeverOwnsAnything_AndTheClusterKeepsItsMap()
     {

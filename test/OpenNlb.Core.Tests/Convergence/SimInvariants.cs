@@ -101,7 +101,7 @@ internal static class SimInvariants
                 sim.Fail($"{host.Name} owns in rule {r}, which it does not serve ({node.Rules[r].State})");
             }
 
-            if (!WithinShare(rule, node.Map?.Rules[r], host.Priority))
+            if (!WithinShare(rule, node.Map?.Rules[r], host.Priority, Inherited(sim, host, node).Select(m => m.Rules[r]).ToList()))
             {
                 sim.Fail($"{host.Name} owns outside its share of its map e{SimCluster.Epoch(node.Adopted.Epoch)} in rule {r}: {SimDescribe.Node(node)}");
             }
@@ -112,10 +112,57 @@ internal static class SimInvariants
             sim.Fail($"{host.Name} both owns and keeps the default");
         }
 
-        if (own.IsDefaultHost && node.Map!.DefaultHost != host.Priority)
+        if (own.IsDefaultHost && node.Map!.DefaultHost != host.Priority && !Inherited(sim, host, node).Any(m => m.DefaultHost == host.Priority))
         {
             sim.Fail($"{host.Name} is the default host outside its map e{SimCluster.Epoch(node.Adopted.Epoch)}");
         }
+    }
+
+    /// <summary>
+    /// For each peer the host has taken over, the part of the map of its proposal without that peer
+    /// which was the peer's and is the host's: what a takeover may add to the host's share
+    /// (docs/convergence.md, "Takeover"). Computed here from the proposal, not asked of the node;
+    /// a peer the host still counts may not be taken over.
+    /// </summary>
+    private static List<ClusterMap> Inherited(ClusterSimulator sim, SimHost host, ConvergenceNode node)
+    {
+        var result = new List<ClusterMap>();
+        var view = node.View(sim.Now);
+        foreach (var peer in node.TakenOver)
+        {
+            if (Contains(view, peer) || node.Map is not { } map || !node.Adopted.Members.Any(m => m.Priority == peer))
+            {
+                sim.Fail($"{host.Name} holds a takeover of h{peer}, which it counts or which is not in its map: {SimDescribe.Node(node)}");
+            }
+
+            var without = SimCluster.MapOf(node.Adopted with { Members = node.Adopted.Members.Where(m => m.Priority != peer).ToArray() });
+            var inherited = node.Map!.Rules.Zip(without.Rules, (before, after) => Inherit(before, after, peer, host.Priority)).ToArray();
+            result.Add(new ClusterMap(inherited, node.Map.DefaultHost == peer ? without.DefaultHost : 0));
+        }
+
+        return result;
+    }
+
+    /// <summary>The allocation that gives <paramref name="me"/> exactly what it inherits of <paramref name="peer"/>'s part of a rule.</summary>
+    private static RuleAllocation Inherit(RuleAllocation before, RuleAllocation after, int peer, int me)
+    {
+        if (before.Filtering == OpenNlb.Core.Configuration.FilteringMode.Single)
+        {
+            return RuleAllocation.Single(before.SingleOwner == peer && after.SingleOwner == me ? me : 0);
+        }
+
+        if (before.Filtering != OpenNlb.Core.Configuration.FilteringMode.Multiple)
+        {
+            return before;
+        }
+
+        var owners = new byte[before.BucketCount];
+        for (var b = 0; b < owners.Length; b++)
+        {
+            owners[b] = (byte)(before.Owners[b] == peer && after.Owners[b] == me ? me : 0);
+        }
+
+        return RuleAllocation.Multiple(owners);
     }
 
     public static bool OwnsAnything(Ownership own) => own.IsDefaultHost || own.Rules.Any(r => r.HandlesSingle || r.Buckets.Count > 0);
@@ -148,7 +195,7 @@ internal static class SimInvariants
     }
 
     /// <summary>Whether what a host owns of one rule is its share of <paramref name="map"/>'s allocation of that rule.</summary>
-    private static bool WithinShare(RuleOwnership owned, RuleAllocation? map, int priority)
+    private static bool WithinShare(RuleOwnership owned, RuleAllocation? map, int priority, List<RuleAllocation> inherited)
     {
         if (map is null)
         {
@@ -158,13 +205,13 @@ internal static class SimInvariants
         var owners = map.Owners;
         foreach (var bucket in owned.Buckets as int[] ?? owned.Buckets.ToArray())
         {
-            if (owners[bucket] != priority)
+            if (owners[bucket] != priority && !inherited.Any(i => i.Owners[bucket] == priority))
             {
                 return false;
             }
         }
 
-        return !owned.HandlesSingle || map.SingleOwner == priority;
+        return !owned.HandlesSingle || map.SingleOwner == priority || inherited.Any(i => i.SingleOwner == priority);
     }
 
     private static bool Contains(IReadOnlyList<int> view, int priority)

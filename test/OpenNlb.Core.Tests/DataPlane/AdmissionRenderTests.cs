@@ -59,6 +59,7 @@ public sealed class AdmissionRenderTests
             [
                 "jhash ip saddr & 255.255.255.0 mod 64 seed 0x00000001 vmap @rule1_kept",
                 "jhash ip saddr & 255.255.255.0 mod 64 seed 0x00000001 @rule1_buckets goto rule1_own",
+                "jump rule1_udp_standby_admit",
                 "drop",
             ],
             Chain(full, "rule1_udp_admit"));
@@ -66,6 +67,7 @@ public sealed class AdmissionRenderTests
             [
                 "jhash ip saddr . tcp sport mod 64 seed 0x00000001 vmap @rule0_kept",
                 "jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_buckets goto rule0_own",
+                "jump rule0_tcp_standby_admit",
                 "drop",
             ],
             Chain(full, "rule0_tcp_admit"));

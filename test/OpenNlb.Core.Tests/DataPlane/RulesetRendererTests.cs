@@ -65,6 +65,7 @@ public sealed class RulesetRendererTests
             """
               chain rule0_tcp {
                 jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_buckets counter name "rule0_accepted" accept
+                jump rule0_tcp_standby
                 counter name "rule0_dropped" drop
               }
 

@@ -1,0 +1,165 @@
+using OpenNlb.Core.DataPlane;
+using Xunit;
+using static OpenNlb.Core.Tests.DataPlane.Specs;
+
+namespace OpenNlb.Core.Tests.DataPlane;
+
+/// <summary>The takeover's kernel side (docs/convergence.md, "Takeover"): heir sets written ahead, switched on in one small step.</summary>
+public sealed class StandbyTests
+{
+    // web (rule 0, tcp) and dns (rule 1, tcp and udp) are multiple-host rules.
+    private static readonly DataPlaneSpec Spec = Mixed();
+
+    [Fact]
+    public void FullRuleset_HoldsTheHeirSets_AndTheStandbyChainsNameOnlyPeersTakenOver()
+    {
+        var ownership = With(Base(), Heirs(2, [1, 2, 3], [4]), Heirs(3, [5], []) with { Active = true });
+
+        var full = RulesetRenderer.RenderFull(Spec, ownership);
+
+        Assert.Contains("set rule0_heir2 { typeof numgen inc mod 2; elements = { 1, 2, 3 }; }", full, StringComparison.Ordinal);
+        Assert.Contains("set rule1_heir2 { typeof numgen inc mod 2; elements = { 4 }; }", full, StringComparison.Ordinal);
+        Assert.Contains("set rule0_heir3 { typeof numgen inc mod 2; elements = { 5 }; }", full, StringComparison.Ordinal);
+        Assert.DoesNotContain("rule1_heir3", full, StringComparison.Ordinal);
+        Assert.Equal(
+            ["jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir3 counter name \"rule0_accepted\" accept"],
+            Chain(full, "rule0_tcp_standby"));
+        Assert.Equal(
+            ["jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir3 goto rule0_own"],
+            Chain(full, "rule0_tcp_standby_admit"));
+        Assert.Empty(Chain(full, "rule1_udp_standby"));
+        Assert.Empty(Chain(full, "rule1_tcp_standby_admit"));
+    }
+
+    [Fact]
+    public void Takeover_IsOneSmallTransaction_WhateverTheNumberOfBuckets()
+    {
+        var many = Enumerable.Range(0, 40).ToArray();
+        var before = With(Base(), Heirs(2, many, many));
+        var after = With(Base(), Heirs(2, many, many) with { Active = true });
+
+        var script = RulesetRenderer.RenderUpdate(Spec, before, after);
+
+        Assert.DoesNotContain("element", script, StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                "flush chain ip opennlb rule0_tcp_standby",
+                "add rule ip opennlb rule0_tcp_standby jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir2 counter name \"rule0_accepted\" accept",
+                "flush chain ip opennlb rule0_tcp_standby_admit",
+                "add rule ip opennlb rule0_tcp_standby_admit jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir2 goto rule0_own",
+            ],
+            script.ReplaceLineEndings("\n").Split('\n').Where(l => l.Contains("rule0", StringComparison.Ordinal)));
+        // web's two chains and dns's four (tcp and udp), each flushed and given one rule.
+        Assert.Equal(12, script.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void HeirSetChanges_CreateTheSetFirst_ThenDeleteAndAdd()
+    {
+        var script = RulesetRenderer.RenderUpdate(Spec, With(Base(), Heirs(2, [1, 2], [])), With(Base(), Heirs(2, [2, 3], [7])));
+
+        Assert.Equal(
+            [
+                "delete element ip opennlb rule0_heir2 { 1 }",
+                "add element ip opennlb rule0_heir2 { 3 }",
+                "add set ip opennlb rule1_heir2 { typeof numgen inc mod 2; }",
+                "add element ip opennlb rule1_heir2 { 7 }",
+            ],
+            script.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Steps_TakeOverFirstAndAlone_WhenTheSetsAreInTheKernel()
+    {
+        var heirs = Enumerable.Range(32, 32).ToArray();
+        var start = With(Base(), Heirs(2, heirs, []));
+        var to = With(Base(owned: [.. Enumerable.Range(0, 8), .. heirs]), Heirs(2, heirs, []) with { Active = true });
+
+        var steps = OwnershipSteps.Between(start, to).ToList();
+
+        Assert.Equal(start with { Standbys = [Heirs(2, heirs, []) with { Active = true }] }, steps[0]);
+        Assert.Equal(to, steps[^1]);
+    }
+
+    /// <summary>
+    /// Random moves between ownerships with standbys: a bucket the host accepts at both ends is
+    /// accepted at every step between (a taken-over bucket goes into the maps before its standby is
+    /// switched off); a set never changes while its peer is taken over; steps stay small.
+    /// </summary>
+    [Fact]
+    public void RandomMoves_NeverLeaveABucketHeldAtBothEndsWithoutOwner_NorChangeATakenOverSet()
+    {
+        var random = new Random(5);
+        for (var run = 0; run < 300; run++)
+        {
+            var from = RandomOwnership(random, fromNode: false);
+            var to = RandomOwnership(random, fromNode: true);
+            var steps = OwnershipSteps.Between(from, to).ToList();
+            Assert.Equal(to, steps.Count == 0 ? from : steps[^1]);
+
+            var previous = from;
+            foreach (var step in steps)
+            {
+                for (var r = 0; r < 2; r++)
+                {
+                    var both = Accepted(from, r).Intersect(Accepted(to, r)).ToHashSet();
+                    Assert.True(both.IsSubsetOf(Accepted(step, r)), $"run {run}: rule {r} loses a bucket held at both ends");
+                    var changes = step.StandbyPeers.Sum(p => Changed(previous, p, r));
+                    Assert.True(changes <= OwnershipSteps.MaxChanges, $"run {run}: a step changes {changes} heir elements");
+                }
+
+                foreach (var peer in step.StandbyPeers.Where(p => p.Active))
+                {
+                    var held = previous.StandbyPeers.FirstOrDefault(p => p.Peer == peer.Peer);
+                    Assert.True(held is null || !held.Active || held.SameBuckets(peer), $"run {run}: peer {peer.Peer}'s set changed while taken over");
+                }
+
+                previous = step;
+            }
+        }
+    }
+
+    private static HashSet<int> Accepted(Ownership o, int rule) =>
+        o.Rules[rule].Buckets.Concat(o.StandbyPeers.Where(p => p.Active).SelectMany(p => p.Of(rule))).ToHashSet();
+
+    private static int Changed(Ownership previous, Standby now, int rule)
+    {
+        var was = previous.StandbyPeers.FirstOrDefault(p => p.Peer == now.Peer)?.Of(rule) ?? [];
+        return was.Except(now.Of(rule)).Count() + now.Of(rule).Except(was).Count();
+    }
+
+    /// <summary>
+    /// Owned buckets of web and dns among 0..4095; peers 2 and 3 with random heir sets, taken over
+    /// or not. What the node asks for (<paramref name="fromNode"/>) owns what it took over; what
+    /// the kernel holds may not yet (its first step of a takeover switches the standby on alone).
+    /// </summary>
+    private static Ownership RandomOwnership(Random random, bool fromNode)
+    {
+        var owned = Enumerable.Range(0, 2).Select(_ => Enumerable.Range(0, 4096).Where(_ => random.Next(3) == 0).ToHashSet()).ToList();
+        var standbys = new List<Standby>();
+        foreach (var peer in new[] { 2, 3 }.Where(_ => random.Next(4) > 0))
+        {
+            var buckets = Enumerable.Range(0, 2)
+                .Select(r => (IReadOnlyList<int>)Enumerable.Range(0, 4096).Where(b => !owned[r].Contains(b) && random.Next(3) == 0).ToArray())
+                .Concat([[], []])
+                .ToArray();
+            var active = random.Next(2) == 0;
+            standbys.Add(new Standby(peer, buckets, active));
+            if (fromNode && active)
+            {
+                owned[0].UnionWith(buckets[0]);
+                owned[1].UnionWith(buckets[1]);
+            }
+        }
+
+        var rules = owned.Select(o => new RuleOwnership(o.Order().ToArray(), false));
+        return new Ownership([.. rules, RuleOwnership.None, RuleOwnership.None], false, Standbys: standbys);
+    }
+
+    private static Ownership Base(int[]? owned = null) =>
+        new([new RuleOwnership(owned ?? Enumerable.Range(0, 8).ToArray(), false), RuleOwnership.None, RuleOwnership.None, RuleOwnership.None], IsDefaultHost: false);
+
+    private static Ownership With(Ownership ownership, params Standby[] standbys) => ownership with { Standbys = standbys };
+
+    private static Standby Heirs(int peer, int[] web, int[] dns) => new(peer, [web, dns, [], []], Active: false);
+}
