@@ -15,7 +15,7 @@ public sealed class CommandLineTests
     public void NlbExesCommands_AllExist_FirstInTheList()
     {
         var names = Root.Subcommands.Select(c => c.Name).ToList();
-        Assert.Equal([.. HostCommandNames, "ip2mac", "lab", "demo", "bench"], names);
+        Assert.Equal([.. HostCommandNames, "ip2mac", "check", "lab", "demo", "bench"], names);
     }
 
     [Fact]
