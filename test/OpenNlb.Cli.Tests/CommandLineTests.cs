@@ -98,4 +98,15 @@ public sealed class CommandLineTests
         var e = Assert.Throws<UsageException>(() => target.SocketPath(new RootCommand { command }.Parse(line)));
         Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ASocketOfALabThatIsNotUp_SaysSo_RatherThanThatNlbdIsNotRunning()
+    {
+        var lab = $"tc-absent-{Guid.NewGuid():N}"[..20];
+
+        Assert.StartsWith($"no lab named '{lab}' is up (", ControlClient.NotRunning(new OpenNlb.Lab.LabPaths(lab).ControlSocket(1)), StringComparison.Ordinal);
+        Assert.Equal(
+            "nlbd is not running (nothing listens on /nonexistent-dir/n.sock; /nonexistent-dir does not exist)",
+            ControlClient.NotRunning("/nonexistent-dir/n.sock"));
+    }
 }
