@@ -58,11 +58,16 @@ internal static class LabBuilder
             throw Exists(lab, null);
         }
 
+        var (configTexts, firstConfig) = await ReadConfigFilesAsync(options, cancellationToken);
         var description = LabPlan.Describe(
-            options,
+            firstConfig is null ? options : options with { Mode = firstConfig.Cluster.Mode },
             ToolLocator.FindNlb(options.NlbPath),
             options.NoNlbd ? null : ToolLocator.FindNlbd(options.NlbdPath),
             DateTimeOffset.UtcNow);
+        if (firstConfig is not null)
+        {
+            description = description with { Vip = firstConfig.Cluster.Vips[0] };
+        }
 
         // Creating the switch namespace claims the name: of two `up`s racing, one fails here, and
         // must not tear down the other's lab. Not cancellable: a namespace created after we stopped
@@ -87,7 +92,9 @@ internal static class LabBuilder
             var key = NlbdConfigWriter.NewKey();
             foreach (var host in description.Hosts)
             {
-                await File.WriteAllTextAsync(handle.Paths.Config(host.HostPriority), NlbdConfigWriter.Write(lab, description.Mode, host.HostPriority, key), cancellationToken);
+                NlbdConfigWriter.Save(
+                    handle.Paths.Config(host.HostPriority),
+                    configTexts.TryGetValue(host.HostPriority, out var own) ? own : NlbdConfigWriter.Write(lab, description.Mode, host.HostPriority, key));
                 handle.StartService(host.HostPriority);
             }
 
@@ -125,6 +132,26 @@ internal static class LabBuilder
 
             throw;
         }
+    }
+
+    /// <summary>The --config files, checked against the lab's network before anything is built.</summary>
+    private static async Task<(IReadOnlyDictionary<int, string> Texts, Core.Configuration.NlbConfig? First)> ReadConfigFilesAsync(LabOptions options, CancellationToken cancellationToken)
+    {
+        var files = new List<(string, string)>();
+        foreach (var path in options.ConfigFiles)
+        {
+            try
+            {
+                files.Add((Path.GetFullPath(path), await File.ReadAllTextAsync(path, cancellationToken)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LabException($"{path}: cannot read it: {e.Message}", e);
+            }
+        }
+
+        var (texts, first, errors) = LabConfigFiles.Check(files, options.Hosts);
+        return errors.Count > 0 ? throw new LabException(string.Join("; ", errors)) : (texts, first);
     }
 
     private static async Task BuildNetworkAsync(LabDescription description, CancellationToken cancellationToken)

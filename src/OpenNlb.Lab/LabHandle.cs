@@ -93,7 +93,7 @@ public sealed class LabHandle : IAsyncDisposable
         var config = Paths.Config(host);
         if (!File.Exists(config))
         {
-            File.WriteAllText(config, NlbdConfigWriter.Write(Name, Mode, host, NlbdConfigWriter.KeyOf(Paths, Hosts.Select(h => h.HostPriority))));
+            NlbdConfigWriter.Save(config, NlbdConfigWriter.Write(Name, Mode, host, NlbdConfigWriter.KeyOf(Paths, Hosts.Select(h => h.HostPriority))));
         }
 
         // A state file (or socket) left by an earlier run would read as this run's.

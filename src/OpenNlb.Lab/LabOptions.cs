@@ -19,6 +19,12 @@ public sealed record LabOptions
     /// <summary>Build without nlbd: nothing owns the VIP (a benchmark installs its own filter).</summary>
     public bool NoNlbd { get; init; }
 
+    /// <summary>
+    /// Host configuration files to run instead of the generated ones, one per host (host i is the
+    /// file whose host.priority is i); the cluster's mode and primary VIP come from them.
+    /// </summary>
+    public IReadOnlyList<string> ConfigFiles { get; init; } = [];
+
     /// <summary>Extra source addresses per client, alternating 198.51.100.0/24 and 203.0.113.0/24.</summary>
     public int ClientAddresses { get; init; }
 

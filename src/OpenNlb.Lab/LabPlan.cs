@@ -36,6 +36,11 @@ public static class LabPlan
             errors.Add($"mode: {options.Mode} is not unicast or multicast");
         }
 
+        if (options.ConfigFiles.Count > 0 && options.NoNlbd)
+        {
+            errors.Add("config files are nlbd's: without nlbd there is nothing to read them");
+        }
+
         if (options.ReadyTimeout <= TimeSpan.Zero)
         {
             errors.Add("ready timeout must be positive");

@@ -40,6 +40,7 @@ internal static class Program
 
         root.Subcommands.Add(OwnerCommand.Create(ct));
         root.Subcommands.Add(Ip2MacCommand.Create());
+        root.Subcommands.Add(Check.CheckCommand.Create());
         root.Subcommands.Add(LabCommand.Create(ct));
         root.Subcommands.Add(DemoCommand.Create(ct));
         root.Subcommands.Add(BenchCommand.Create(ct));

@@ -15,7 +15,7 @@ public sealed class CommandLineTests
     public void NlbExesCommands_AllExist_FirstInTheList()
     {
         var names = Root.Subcommands.Select(c => c.Name).ToList();
-        Assert.Equal([.. HostCommandNames, "ip2mac", "lab", "demo", "bench"], names);
+        Assert.Equal([.. HostCommandNames, "ip2mac", "check", "lab", "demo", "bench"], names);
     }
 
     [Fact]
@@ -97,5 +97,16 @@ public sealed class CommandLineTests
         target.AddTo(command);
         var e = Assert.Throws<UsageException>(() => target.SocketPath(new RootCommand { command }.Parse(line)));
         Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASocketOfALabThatIsNotUp_SaysSo_RatherThanThatNlbdIsNotRunning()
+    {
+        var lab = $"tc-absent-{Guid.NewGuid():N}"[..20];
+
+        Assert.StartsWith($"no lab named '{lab}' is up (", ControlClient.NotRunning(new OpenNlb.Lab.LabPaths(lab).ControlSocket(1)), StringComparison.Ordinal);
+        Assert.Equal(
+            "nlbd is not running (nothing listens on /nonexistent-dir/n.sock; /nonexistent-dir does not exist)",
+            ControlClient.NotRunning("/nonexistent-dir/n.sock"));
     }
 }

@@ -108,7 +108,7 @@ public sealed class FormatterTests
             rule:    port rule 'web' is multiple-host with affinity none: the bucket's owner takes it
             bucket:  1234 = jhash ip6 saddr . tcp sport mod 16384 seed 0x01020304
             owner:   host 1 (map epoch 7/1, members 1 2)
-            here:    host 2 (converged) keeps, affinity client, conntrack ESTABLISHED
+            here:    host 2 (converged) keeps it, affinity client, conntrack ESTABLISHED
             why:     first
                      second
 

@@ -28,7 +28,7 @@ internal static class ControlClient
         {
             throw new CliException(s.SocketErrorCode switch
             {
-                SocketError.AddressNotAvailable or SocketError.ConnectionRefused => $"nlbd is not running (nothing listens on {socketPath})",
+                SocketError.AddressNotAvailable or SocketError.ConnectionRefused => NotRunning(socketPath),
                 SocketError.AccessDenied => $"not allowed to use {socketPath}: run as root",
                 _ => $"cannot reach nlbd at {socketPath}: {s.Message}",
             });
@@ -43,6 +43,20 @@ internal static class ControlClient
         {
             throw new CliException($"nlbd's answer is not what this nlb understands ({e.Message}); are nlb and nlbd the same version?");
         }
+    }
+
+    /// <summary>Says why nothing listens, when the path tells: a lab that is not up reads otherwise like a stopped nlbd.</summary>
+    internal static string NotRunning(string socketPath)
+    {
+        var directory = Path.GetDirectoryName(socketPath);
+        if (directory is null || Directory.Exists(directory))
+        {
+            return $"nlbd is not running (nothing listens on {socketPath})";
+        }
+
+        return Path.GetDirectoryName(directory) == LabPaths.Root
+            ? $"no lab named '{Path.GetFileName(directory)}' is up ({directory} does not exist); `nlb lab list` shows the labs, `nlb lab up` builds one"
+            : $"nlbd is not running (nothing listens on {socketPath}; {directory} does not exist)";
     }
 }
 

@@ -36,7 +36,10 @@ internal static class OwnerFormatter
         {
             var marks = new[] { me.ForeignFlow ? "foreign flow" : null, me.ForeignClient ? "foreign client" : null, me.AffinityClient ? "affinity client" : null, me.Connection is { } c ? $"conntrack {c}" : null }
                 .Where(m => m is not null);
-            w.WriteLine($"here:    host {me.Host} ({me.State}) {me.Role}{string.Concat(marks.Select(m => ", " + m))}");
+            // The JSON role is one word (owns, keeps, none); alone on this line "none" read as if
+            // the host were nothing, so the text says what it means.
+            var role = me.Role switch { "owns" => "owns it", "keeps" => "keeps it", "none" => "neither owns nor keeps it", _ => me.Role };
+            w.WriteLine($"here:    host {me.Host} ({me.State}) {role}{string.Concat(marks.Select(m => ", " + m))}");
         }
 
         for (var i = 0; i < o.Why.Count; i++)

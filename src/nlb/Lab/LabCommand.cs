@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using OpenNlb.Cli.Control;
 using OpenNlb.Core.Configuration;
 using OpenNlb.Lab;
 using OpenNlb.Lab.Model;
@@ -41,13 +42,25 @@ internal static class LabCommand
             Description = "Extra source addresses per client, from 198.51.100.0/24 and 203.0.113.0/24",
         };
         var nlbd = new Option<string?>("--nlbd") { Description = "nlbd binary (default: $NLBD, else artifacts/bin/nlbd/debug/nlbd in a checkout, else the installed nlbd)" };
-        var command = new Command("up", "Build a lab and start its services and nlbd") { name, hosts, clients, mode, noNlbd, clientAddresses, nlbd };
+        var configs = new Option<string[]>("--config")
+        {
+            Description = "Your own host configuration files instead of generated ones, one per host (host i is the file with host.priority i, on eth0 with 192.0.2.(10+i)/24); the mode and VIP come from them",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("up", "Build a lab and start its services and nlbd") { name, hosts, clients, mode, noNlbd, clientAddresses, nlbd, configs };
         command.SetAction(parse => CliErrors.RunAsync(async () =>
         {
+            var files = parse.GetValue(configs) ?? [];
+            if (files.Length > 0 && parse.GetResult(mode) is { Implicit: false })
+            {
+                throw new UsageException("--mode: with --config the mode is the files' cluster.mode");
+            }
+
             var options = new LabOptions
             {
                 Name = parse.GetValue(name)!,
-                Hosts = parse.GetValue(hosts),
+                Hosts = files.Length > 0 && parse.GetResult(hosts) is null or { Implicit: true } ? files.Length : parse.GetValue(hosts),
+                ConfigFiles = files,
                 Clients = parse.GetValue(clients),
                 Mode = Enum.Parse<OperationMode>(parse.GetValue(mode)!, ignoreCase: true),
                 NoNlbd = parse.GetValue(noNlbd),
