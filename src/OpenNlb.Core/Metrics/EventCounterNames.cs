@@ -26,7 +26,7 @@ public static class EventCounterNames
     public const string ConvergencesTimed = "convergences_timed";
     public const string ConvergenceMsTotal = "convergence_ms_total";
 
-    /// <summary>Failovers (a peer fell silent, this host converged without it), and the sum of their durations.</summary>
+    /// <summary>Failovers (a peer fell silent, this host took it over or converged without it), and the sum of their durations.</summary>
     public const string Failovers = "failovers";
     public const string FailoverMsTotal = "failover_ms_total";
 }

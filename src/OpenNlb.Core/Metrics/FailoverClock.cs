@@ -2,9 +2,10 @@ namespace OpenNlb.Core.Metrics;
 
 /// <summary>
 /// Measures failovers as an operator sees them: from the last heartbeat heard from a host of the
-/// cluster map that fell silent to this host converged on a map without it. That is the detection
-/// time plus the convergence, the time the dead host's flows had no server. Pure: the loop tells it
-/// what it saw and when.
+/// cluster map that fell silent to this host serving what it inherits of it: taken over (the
+/// detection time and one small transaction), or converged on a map without it where no takeover
+/// was possible. The time the dead host's flows had no server here. Pure: the loop tells it what it
+/// saw and when, as a set of hosts this host no longer waits for.
 /// </summary>
 public sealed class FailoverClock
 {

@@ -61,7 +61,7 @@ public static class HostMetrics
                 Count(ConvergencesTimed), Count(ConvergenceMsTotal)),
             Gauge("opennlb_last_convergence_duration_seconds", "The duration of the last convergence.",
                 status.LastConvergenceMs is { } last ? [Sample(last / 1000)] : []),
-            Summary("opennlb_failover_duration_seconds", "Time from the last heartbeat of a host that fell silent to this host converged without it.",
+            Summary("opennlb_failover_duration_seconds", "Time from the last heartbeat of a host that fell silent to this host serving its buckets (taken over, or converged without it).",
                 Count(Failovers), Count(FailoverMsTotal)),
             Gauge("opennlb_last_failover_duration_seconds", "The duration of the last failover.",
                 status.LastFailoverMs is { } failover ? [Sample(failover / 1000)] : []),

@@ -50,7 +50,7 @@ public sealed record HostStatus
 
     /// <summary>
     /// How long the last failover took, in ms: from the last heartbeat of a host that fell silent
-    /// to this host converged without it. Null until one happened.
+    /// to this host serving its buckets (taken over, or converged without it). Null until one happened.
     /// </summary>
     public double? LastFailoverMs { get; init; }
 
