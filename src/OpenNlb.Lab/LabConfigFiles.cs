@@ -21,6 +21,12 @@ public static class LabConfigFiles
         var errors = new List<string>();
         var texts = new SortedDictionary<int, string>();
         NlbConfig? first = null;
+        if (files.Count == 0)
+        {
+            // No --config: the lab writes its own files.
+            return (texts, first, errors);
+        }
+
         foreach (var (path, text) in files)
         {
             var result = ConfigLoader.Parse(text);

@@ -15,6 +15,17 @@ public sealed class LabConfigFilesTests
             Host = Samples.Config.Host with { Priority = priority, Interface = iface, DedicatedIp = new IPNetworkAddress(IPAddress.Parse(dip), 24) },
         });
 
+    /// <summary>Without --config the lab writes its own files (every lab the tests and the demo build).</summary>
+    [Fact]
+    public void NoFiles_IsNoError()
+    {
+        var (texts, first, errors) = LabConfigFiles.Check([], hosts: 3);
+
+        Assert.Empty(errors);
+        Assert.Empty(texts);
+        Assert.Null(first);
+    }
+
     [Fact]
     public void OneFilePerLabHost_IsTaken_ByHostPriority_AndSaysWhereItCameFrom()
     {
