@@ -167,7 +167,8 @@ internal sealed class LocalShare
         _ownedDefault,
         _keptDefault);
 
-    private static int[] Indices(bool[] set)
+    /// <summary>The indices set in a bucket bitmap, ascending.</summary>
+    public static int[] Indices(bool[] set)
     {
         var list = new List<int>();
         for (var b = 0; b < set.Length; b++)

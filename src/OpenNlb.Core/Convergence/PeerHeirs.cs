@@ -62,19 +62,5 @@ internal sealed class PeerHeirs
     public bool HandlesSingle(int rule) => _single[rule];
 
     /// <summary>For the kernel: the inherited buckets, per rule, sorted.</summary>
-    public Standby ToStandby(bool active) => new(Peer, _buckets.Select(Indices).ToArray(), active);
-
-    private static int[] Indices(bool[] set)
-    {
-        var list = new List<int>();
-        for (var b = 0; b < set.Length; b++)
-        {
-            if (set[b])
-            {
-                list.Add(b);
-            }
-        }
-
-        return list.ToArray();
-    }
+    public Standby ToStandby(bool active) => new(Peer, _buckets.Select(LocalShare.Indices).ToArray(), active);
 }
