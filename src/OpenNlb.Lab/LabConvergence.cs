@@ -8,7 +8,13 @@ public static class LabConvergence
     /// <summary>The multiple-host rules whose shares <see cref="WaitForMapAsync"/> compares.</summary>
     private static readonly string[] SharedRules = ["web", "echo"];
 
-    /// <summary>Waits (bounded) until every listed host reports itself converged with exactly these members.</summary>
+    /// <summary>
+    /// Waits (bounded) until every listed host reports itself converged with exactly these members.
+    /// Asks nlbd over its control socket when it has one: a state file is written when the state
+    /// changes, by a loop that may be busy, and read just after a change it can still tell the
+    /// state before it (seen: "converged" 20 ms after a partition healed, while both sides still
+    /// held the other's buckets).
+    /// </summary>
     public static async Task WaitAsync(LabHandle lab, IReadOnlyCollection<int> members, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -16,7 +22,12 @@ public static class LabConvergence
         var last = "no status yet";
         while (DateTime.UtcNow < deadline)
         {
-            var views = expected.Select(h => (Host: h, Status: lab.ReadStatus(h))).ToList();
+            var views = new List<(int Host, HostStatus? Status)>();
+            foreach (var host in expected)
+            {
+                views.Add((host, await StatusAsync(lab, host, cancellationToken)));
+            }
+
             if (views.All(v => v.Status is { } s && s.State.StartsWith("converged", StringComparison.Ordinal) && s.LiveHosts.SequenceEqual(expected)))
             {
                 return;

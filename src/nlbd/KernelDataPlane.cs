@@ -23,6 +23,9 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
 
     public Ownership? Current { get; private set; }
 
+    /// <summary>The hold on new flows is set (<see cref="RulesetRenderer.RenderHold"/>).</summary>
+    private bool _holding;
+
     private static long ClockMs => (long)System.Diagnostics.Stopwatch.GetElapsedTime(0).TotalMilliseconds;
 
     /// <summary>
@@ -46,10 +49,15 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
         }
     }
 
+    /// <summary>Whether the kernel holds <paramref name="ownership"/> (as it holds one: <see cref="OwnershipSteps.InKernel"/>).</summary>
+    public bool Holds(Ownership ownership) => Current is { } current && current.Equals(OwnershipSteps.InKernel(ownership));
+
     public void Install(Ownership ownership)
     {
+        ownership = OwnershipSteps.InKernel(ownership);
         _nft.Run(RulesetRenderer.RenderFull(spec, ownership));
         Current = ownership;
+        _holding = false;
     }
 
     /// <summary>
@@ -69,11 +77,23 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
             return;
         }
 
+        next = OwnershipSteps.InKernel(next);
+
         // Foreign entries first, so that a bucket is never claimed before what it must leave alone is known.
         var foreign = RulesetRenderer.RenderForeign(spec, flows, clients);
         if (foreign.Length > 0)
         {
             _nft.Run(foreign);
+        }
+
+        // Giving up every new flow: at once, by the hold, then bucket by bucket in many steps. A
+        // host that must release everything (a peer no longer counts it) would otherwise keep
+        // answering for as long as the steps take (seen: 150 ms of SYNs answered by two hosts after
+        // a partition healed). The hold stays until the steps are done, also if one fails.
+        if (next.OwnsNothingNew && !Current.OwnsNothingNew && !_holding)
+        {
+            _nft.Run(RulesetRenderer.RenderHold(on: true));
+            _holding = true;
         }
 
         var previousStep = TimeSpan.Zero;
@@ -100,6 +120,11 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
         }
 
         Current = next;
+        if (_holding)
+        {
+            _nft.Run(RulesetRenderer.RenderHold(on: false));
+            _holding = false;
+        }
     }
 
     /// <summary>Renews the kernel's lease on accepting new flows (docs/convergence.md, "The lease").</summary>

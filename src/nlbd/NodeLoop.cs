@@ -261,7 +261,7 @@ internal sealed partial class NodeLoop(
     {
         var (flows, clients) = node.TakeForeign();
         var target = node.Ownership;
-        if (flows.Count == 0 && clients.Count == 0 && kernel.Current == target)
+        if (flows.Count == 0 && clients.Count == 0 && kernel.Holds(target))
         {
             _kernelBehind = false;
             return;

@@ -26,6 +26,7 @@ internal static class AdmitRenderer
         // ethertype of every packet of this table is "ip".
         var lease = spec.Lease > TimeSpan.Zero ? $" timeout {Duration(spec.Lease)}" : string.Empty;
         s.AppendLine(Inv($"  set {NftNames.Lease} {{ typeof meta protocol; flags timeout; elements = {{ ip{lease} }}; }}"));
+        s.AppendLine(Inv($"  set {NftNames.Hold} {{ typeof meta protocol; }}"));
 
         // A set's own timeout, since `update @set { key }` re-arms an element with the set's
         // timeout, not the element's: without one it would expire at once (kernel 6.18).
@@ -76,6 +77,10 @@ internal static class AdmitRenderer
         // buckets. No new flow and no UDP (conntrack cannot tell an old UDP flow from a new one).
         s.AppendLine(Inv($"    meta protocol != @{NftNames.Lease} drop"));
         s.AppendLine("    ct status confirmed accept");
+
+        // Held: this host gives up every new flow at once, while the thousands of map elements that
+        // say so bucket by bucket are still being written (HandoverRenderer.Hold).
+        s.AppendLine(Inv($"    meta protocol @{NftNames.Hold} drop"));
         FilterRenderer.RenderRuleLookup(s, spec.Cluster, NftNames.AdmitVip, NftNames.AdmitAll);
         s.AppendLine(Inv($"    jump {NftNames.UncoveredAdmit}"));
         s.AppendLine("  }");

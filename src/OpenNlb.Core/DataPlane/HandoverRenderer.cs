@@ -21,6 +21,16 @@ internal static class HandoverRenderer
     }
 
     /// <summary>
+    /// Sets or clears the hold: while set, the -150 admission drops every packet conntrack has not
+    /// confirmed, whatever its bucket. A host that must release everything (a peer that does not
+    /// count it, a partition that healed, a drainstop) does so in one small transaction this way,
+    /// before writing each owned bucket to kept, which takes many steps.
+    /// </summary>
+    public static string Hold(bool on) => on
+        ? Inv($"flush set ip {NftNames.Table} {NftNames.Hold}\nadd element ip {NftNames.Table} {NftNames.Hold} {{ ip }}\n")
+        : Inv($"flush set ip {NftNames.Table} {NftNames.Hold}\n");
+
+    /// <summary>
     /// Adds what other hosts keep. Entries the ruleset cannot hold are skipped: anything not IPv4
     /// (the data plane is IPv4 only), clients of a rule without extended affinity (nothing keeps
     /// them), entries of a rule this configuration does not have.

@@ -31,6 +31,9 @@ public static class NftNames
     /// <summary>Set holding one element ("ip") while nlbd's lease runs.</summary>
     public const string Lease = "lease";
 
+    /// <summary>Set holding one element ("ip") while a host that owns nothing any more is still writing its buckets to kept: no new flow at all.</summary>
+    public const string Hold = "hold";
+
     /// <summary>Set of UDP flows (client . client port . VIP . VIP port) another host keeps.</summary>
     public const string ForeignFlows = "foreign_flows";
 

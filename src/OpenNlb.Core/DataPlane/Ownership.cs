@@ -15,6 +15,10 @@ public sealed record Ownership(IReadOnlyList<RuleOwnership> Rules, bool IsDefaul
     public static Ownership Nothing(int ruleCount) =>
         new(Enumerable.Repeat(RuleOwnership.None, ruleCount).ToArray(), IsDefaultHost: false);
 
+    /// <summary>Takes no new flow anywhere: no bucket, single-host rule, default or takeover owned (what it keeps aside).</summary>
+    public bool OwnsNothingNew =>
+        !IsDefaultHost && Rules.All(r => r.Buckets.Count == 0 && !r.HandlesSingle) && StandbyPeers.All(p => !p.Active);
+
     public bool Equals(Ownership? other) =>
         other is not null && IsDefaultHost == other.IsDefaultHost && KeepsDefault == other.KeepsDefault
         && Rules.SequenceEqual(other.Rules) && StandbyPeers.SequenceEqual(other.StandbyPeers);

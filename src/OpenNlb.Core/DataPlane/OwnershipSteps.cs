@@ -17,6 +17,30 @@ public static class OwnershipSteps
     /// </summary>
     public const int MaxChanges = 2048;
 
+    /// <summary>
+    /// How the kernel holds an ownership: buckets of a peer taken over stay in its heir set, out of
+    /// the bucket maps, for as long as it is taken over. Writing them into the maps would cost
+    /// thousands of elements, in steps that hold the loop, at the very moment a partition that
+    /// healed must be answered by giving them back (one rule less per chain); they go into the
+    /// maps when the peer stops being taken over and the host still owns them (the new map).
+    /// </summary>
+    public static Ownership InKernel(Ownership ownership)
+    {
+        var active = ownership.StandbyPeers.Where(p => p.Active).ToList();
+        if (active.Count == 0)
+        {
+            return ownership;
+        }
+
+        var rules = ownership.Rules.Select((rule, i) =>
+        {
+            var held = active.SelectMany(p => p.Of(i)).ToHashSet();
+            return held.Count == 0 ? rule : rule with { Buckets = rule.Buckets.Where(b => !held.Contains(b)).ToArray() };
+        }).ToArray();
+        return ownership with { Rules = rules };
+    }
+
+    /// <param name="to">As the kernel holds it (<see cref="InKernel"/>).</param>
     public static IEnumerable<Ownership> Between(Ownership from, Ownership to)
     {
         var current = from;

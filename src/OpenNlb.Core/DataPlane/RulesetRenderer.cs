@@ -62,6 +62,9 @@ public static class RulesetRenderer
         return UpdateRenderer.Render(spec, from, to);
     }
 
+    /// <summary>Sets (or clears) the hold on every new flow: one small transaction (see <see cref="HandoverRenderer.Hold"/>).</summary>
+    public static string RenderHold(bool on) => HandoverRenderer.Hold(on);
+
     /// <summary>Renews the lease for <see cref="DataPlaneSpec.Lease"/> from now: one transaction.</summary>
     public static string RenderLeaseRenewal(DataPlaneSpec spec) => HandoverRenderer.LeaseRenewal(spec);
 

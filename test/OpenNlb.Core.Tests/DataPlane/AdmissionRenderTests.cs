@@ -48,6 +48,7 @@ public sealed class AdmissionRenderTests
             [
                 "meta protocol != @lease drop",
                 "ct status confirmed accept",
+                "meta protocol @hold drop",
                 "ip daddr . meta l4proto . th dport vmap @admit_vip",
                 "meta l4proto . th dport vmap @admit_all",
                 "jump uncovered_admit",

@@ -79,6 +79,24 @@ public sealed class StandbyTests
 
         Assert.Equal(start with { Standbys = [Heirs(2, heirs, []) with { Active = true }] }, steps[0]);
         Assert.Equal(to, steps[^1]);
+
+        // As the kernel holds it, the buckets taken over stay in the heir set: the takeover is all.
+        Assert.Equal([start with { Standbys = [Heirs(2, heirs, []) with { Active = true }] }], OwnershipSteps.Between(start, OwnershipSteps.InKernel(to)));
+    }
+
+    /// <summary>
+    /// A partition that heals before a new map: the host gives the peer's buckets back in one step
+    /// (its standby rules removed), not by deleting thousands of map elements first.
+    /// </summary>
+    [Fact]
+    public void GivingATakeoverBack_IsOneStep_InTheKernel()
+    {
+        var heirs = Enumerable.Range(32, 32).ToArray();
+        var taken = OwnershipSteps.InKernel(With(Base(owned: [.. Enumerable.Range(0, 8), .. heirs]), Heirs(2, heirs, []) with { Active = true }));
+        var givenBack = OwnershipSteps.InKernel(With(Base(), Heirs(2, heirs, [])));
+
+        Assert.Equal([givenBack], OwnershipSteps.Between(taken, givenBack));
+        Assert.Equal(Enumerable.Range(0, 8), taken.Rules[0].Buckets);
     }
 
     /// <summary>
