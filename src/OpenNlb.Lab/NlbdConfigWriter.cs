@@ -53,7 +53,7 @@ public static class NlbdConfigWriter
             Name = lab,
             Vips = [AddressPlan.Vip],
             Mode = mode,
-            Heartbeat = new HeartbeatConfig { Key = key },
+            Heartbeat = new HeartbeatConfig { Key = key, Takeover = Environment.GetEnvironmentVariable("OPENNLB_LAB_TAKEOVER") == "1" },
             PortRules = PortRules,
         },
         new HostConfig

@@ -69,12 +69,18 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     /// last heartbeat went out (a lease must never outlive that heartbeat by more than the lease);
     /// null or under 10 ms: not renewed.
     /// </param>
-    public void Apply(Ownership next, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients, Func<TimeSpan?>? leaseLeft = null, Action? stepApplied = null)
+    /// <returns>
+    /// False when steps are left for the next call: after one step that only rewrites heir sets
+    /// (<see cref="StandbySteps"/>), so that writing them after a new map (tens of thousands of
+    /// elements on a loaded machine: half a second, seen starving the heartbeats into a false
+    /// failover) takes turns with the loop. What is left is never a release.
+    /// </returns>
+    public bool Apply(Ownership next, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients, Func<TimeSpan?>? leaseLeft = null, Action? stepApplied = null)
     {
         if (Current is null)
         {
             Install(next);
-            return;
+            return true;
         }
 
         next = OwnershipSteps.InKernel(next);
@@ -97,8 +103,14 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
         }
 
         var previousStep = TimeSpan.Zero;
+        var heirSteps = 0;
         foreach (var step in OwnershipSteps.Between(Current, next))
         {
+            if (StandbySteps.OnlyHeirsDiffer(Current, step) && heirSteps++ > 0)
+            {
+                return false;
+            }
+
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var script = RulesetRenderer.RenderUpdate(spec, Current, step);
             if (script.Length > 0)
@@ -125,6 +137,8 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
             _nft.Run(RulesetRenderer.RenderHold(on: false));
             _holding = false;
         }
+
+        return true;
     }
 
     /// <summary>Renews the kernel's lease on accepting new flows (docs/convergence.md, "The lease").</summary>

@@ -70,6 +70,12 @@ internal sealed partial class NodeLoop
     private void NoteTakeover(long now)
     {
         var taken = node.TakenOver.Order().ToList();
+        if (taken.Count == 0)
+        {
+            // Taken over and given back within one round of the loop: nothing reached the kernel.
+            return;
+        }
+
         var silentMs = node.Peers(now).Where(p => taken.Contains(p.Priority)).Select(p => (double)p.SilentForMs).DefaultIfEmpty(0).Max();
         var buckets = node.Ownership.StandbyPeers.Where(p => p.Active).Sum(p => p.Buckets.Sum(b => b.Count));
         Log.TookOver(log, string.Join(' ', taken), buckets, silentMs);

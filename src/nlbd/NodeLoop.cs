@@ -39,6 +39,9 @@ internal sealed partial class NodeLoop(
     private long? _heartbeatSentMs;
     private HeartbeatWatchdog? _watchdog;
     private bool _kernelBehind;
+
+    /// <summary>The kernel has steps left that only rewrite heir sets (<see cref="KernelDataPlane.Apply"/>).</summary>
+    private bool _kernelPending;
     private ulong? _collecting;
     private bool _scanning;
     private long _nextScanMs;
@@ -135,7 +138,9 @@ internal sealed partial class NodeLoop(
                     Log.SlowLoop(log, total, handled, events, tick - events, effects - tick, total - effects);
                 }
 
-                var wait = Math.Clamp(Math.Min(node.NextWakeMs(now), _nextScanMs) - now, 1, 1000);
+                // Heir sets still being written a step at a time: come back for the next step as soon
+                // as what arrived meanwhile is handled.
+                var wait = _kernelPending ? 1 : Math.Clamp(Math.Min(node.NextWakeMs(now), _nextScanMs) - now, 1, 1000);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(TimeSpan.FromMilliseconds(wait));
                 try
@@ -270,7 +275,7 @@ internal sealed partial class NodeLoop(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            kernel.Apply(target, flows, clients, LeaseLeft, () => _watchdog?.LoopProgressed(NowMs));
+            _kernelPending = !kernel.Apply(target, flows, clients, LeaseLeft, () => _watchdog?.LoopProgressed(NowMs));
             _kernelBehind = false;
             counters.Add("kernel_updates");
             counters.Add("foreign_entries_installed", flows.Count + clients.Count);

@@ -30,6 +30,10 @@ public static class ConfigWriter
             .Append("  filterIcmp: ").Append(cluster.FilterIcmp ? "true" : "false").Append('\n')
             .Append(CultureInfo.InvariantCulture,
                 $"  heartbeat: {{ periodMs: {heartbeat.PeriodMs}, tolerance: {heartbeat.Tolerance}, port: {heartbeat.Port}");
+        if (heartbeat.Takeover)
+        {
+            yaml.Append(", takeover: true");
+        }
 
         // The key is written as it is: the lab writes whole files this way. Files that hold it
         // must be readable by root only; keyFile keeps it out of the configuration instead.

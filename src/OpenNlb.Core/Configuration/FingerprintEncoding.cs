@@ -34,6 +34,12 @@ internal static class FingerprintEncoding
         Int(buffer, cluster.Heartbeat.PeriodMs);
         Int(buffer, cluster.Heartbeat.Tolerance);
         Int(buffer, cluster.Heartbeat.Port);
+        if (cluster.Heartbeat.Takeover)
+        {
+            // Only when on: the fingerprints of clusters without it stay what they were.
+            Int(buffer, 1);
+        }
+
         Int(buffer, cluster.PortRules.Count);
         foreach (var rule in cluster.PortRules)
         {

@@ -20,6 +20,14 @@ public sealed record HeartbeatConfig
 
     public int Tolerance { get; init; } = DefaultTolerance;
 
+    /// <summary>
+    /// Survivors take a silent host's buckets at once, from heir sets written ahead, instead of
+    /// waiting for a new map (docs/convergence.md, "Takeover"): failover p50 266 ms instead of
+    /// 378 ms in the lab. Off by default: on a loaded machine a host whose heartbeats come late is
+    /// taken over while it still serves, and for a moment two hosts answer its UDP flows.
+    /// </summary>
+    public bool Takeover { get; init; }
+
     /// <summary>UDP port heartbeats are sent to, on the cluster network's broadcast address.</summary>
     public int Port { get; init; } = DefaultPort;
 

@@ -53,7 +53,7 @@ public sealed record ReloadPlan(IReadOnlyList<string> Refusals, IReadOnlyList<st
         }
 
         var (ha, hb) = (a.Heartbeat, b.Heartbeat);
-        if (ha.PeriodMs != hb.PeriodMs || ha.Tolerance != hb.Tolerance || ha.Port != hb.Port)
+        if (ha.PeriodMs != hb.PeriodMs || ha.Tolerance != hb.Tolerance || ha.Port != hb.Port || ha.Takeover != hb.Takeover)
         {
             Differs("heartbeat");
         }

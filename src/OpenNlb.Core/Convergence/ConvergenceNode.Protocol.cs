@@ -86,7 +86,7 @@ public sealed partial class ConvergenceNode
         // start), and what it tells may predate that: two heartbeats that cross can both be older
         // than the claims. Own nothing until it advertises our proposal. The same when a
         // participant does not count us: it may have taken our buckets over (a one-way loss).
-        if (participants.Any(p => (!counted.Contains(p.Key) && !p.Value.Latest.AdoptedOrNone.Equals(_adopted)) || !CountsMe(p.Value)))
+        if (participants.Any(p => (!counted.Contains(p.Key) && !p.Value.Latest.AdoptedOrNone.Equals(_adopted)) || (TakeoverOn && !CountsMe(p.Value))))
         {
             ForgetTakeovers();
             _share.Release(Share.Nothing(_rules.Length));
@@ -119,7 +119,7 @@ public sealed partial class ConvergenceNode
     /// </summary>
     private void TakeOver(Dictionary<int, PeerRecord> participants)
     {
-        if (_state != MemberState.Started || _claimDirty || _map is null || !AllAgree(participants))
+        if (!TakeoverOn || _state != MemberState.Started || _claimDirty || _map is null || !AllAgree(participants))
         {
             return;
         }
@@ -146,7 +146,7 @@ public sealed partial class ConvergenceNode
     /// </summary>
     private void RefreshHeirs()
     {
-        if (_map is null || !_participant || _claimDirty)
+        if (!TakeoverOn || _map is null || !_participant || _claimDirty)
         {
             return;
         }
@@ -180,7 +180,7 @@ public sealed partial class ConvergenceNode
     /// first must claim its share of it in the slow way, map element by map element, and only
     /// once every other survivor advertises it.
     /// </summary>
-    private bool RecentlySilent(long nowMs) => _adopted.Members.Any(m =>
+    private bool RecentlySilent(long nowMs) => TakeoverOn && _adopted.Members.Any(m =>
         m.Priority != _me && SilentSince(m.Priority, nowMs) is { } since && nowMs - since < _settings.PeriodMs);
 
     /// <summary>When a peer became silent (its last heartbeat plus the detection time), if it is and none of its incarnations is live.</summary>
@@ -198,6 +198,9 @@ public sealed partial class ConvergenceNode
             _shareDirty = true;
         }
     }
+
+    /// <summary>Whether the cluster takes silent hosts over (cluster.heartbeat.takeover); else it waits for a new map, as before it had takeovers.</summary>
+    private bool TakeoverOn => _settings.Cluster.Heartbeat.Takeover;
 
     /// <summary>The peer's latest heartbeat counts this host among the participants.</summary>
     private bool CountsMe(PeerRecord p) => (p.Latest.View & PeerRecord.Bit(_me)) != 0;
@@ -241,7 +244,7 @@ public sealed partial class ConvergenceNode
     /// restarted host that heard few others can reuse an epoch a stopped host still holds.
     /// </summary>
     private bool AllAgree(Dictionary<int, PeerRecord> participants) => participants.Values.All(p =>
-        CountsMe(p)
+        (!TakeoverOn || CountsMe(p))
         && p.Latest.AdoptedOrNone.Equals(_adopted)
         && p.Latest.HandoverEpoch == _adopted.Epoch
         && HandoverComplete(p));

@@ -183,7 +183,7 @@ public sealed partial class ConvergenceNode
             {
                 wake = Math.Min(wake, silentAt);
             }
-            else if (nowMs < silentAt + _settings.PeriodMs)
+            else if (_settings.Cluster.Heartbeat.Takeover && nowMs < silentAt + _settings.PeriodMs)
             {
                 // The coordinator's new map waits a period after a member falls silent (RecentlySilent).
                 wake = Math.Min(wake, silentAt + _settings.PeriodMs);

@@ -8,7 +8,7 @@ namespace OpenNlb.Core.DataPlane;
 /// (harmless in any order: a set counts only while its peer is taken over, and a peer's set never
 /// changes while it is), then the takeovers whose sets were not written yet.
 /// </summary>
-internal static class StandbySteps
+public static class StandbySteps
 {
     /// <summary>
     /// <paramref name="from"/> with the peers <paramref name="to"/> takes over and whose sets the
@@ -38,6 +38,15 @@ internal static class StandbySteps
             Standbys = from.StandbyPeers.Select(p => taking.Contains(p.Peer) ? p with { Active = true } : p).ToArray(),
         };
     }
+
+    /// <summary>
+    /// Whether <paramref name="b"/> differs from <paramref name="a"/> only in the heir sets of
+    /// peers not taken over: a step that changes nothing the kernel accepts, which may wait.
+    /// </summary>
+    public static bool OnlyHeirsDiffer(Ownership a, Ownership b) =>
+        (a with { Standbys = null }).Equals(b with { Standbys = null })
+        && a.StandbyPeers.Where(p => p.Active).SequenceEqual(b.StandbyPeers.Where(p => p.Active))
+        && !a.StandbyPeers.SequenceEqual(b.StandbyPeers);
 
     /// <summary>From <paramref name="current"/> (bucket maps already moved) to <paramref name="to"/>'s standbys.</summary>
     public static IEnumerable<Ownership> Between(Ownership current, Ownership to)

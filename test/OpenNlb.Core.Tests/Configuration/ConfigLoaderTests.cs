@@ -56,6 +56,19 @@ public sealed class ConfigLoaderTests
         Assert.Null(HostPortRule.Default.HandlingPriority);
     }
 
+    /// <summary>Takeover is off unless asked for, survives a write and a read, and is part of the cluster's fingerprint.</summary>
+    [Fact]
+    public void Takeover_IsOffByDefault_RoundTrips_AndChangesTheFingerprint()
+    {
+        var off = ConfigAssert.Accepts(ConfigSamples.MinimalYaml);
+        var on = off with { Cluster = off.Cluster with { Heartbeat = off.Cluster.Heartbeat with { Takeover = true } } };
+
+        Assert.False(off.Cluster.Heartbeat.Takeover);
+        Assert.True(ConfigAssert.Accepts(ConfigWriter.ToYaml(on)).Cluster.Heartbeat.Takeover);
+        Assert.DoesNotContain("takeover", ConfigWriter.ToYaml(off), StringComparison.Ordinal);
+        Assert.NotEqual(ConfigFingerprint.Of(off.Cluster), ConfigFingerprint.Of(on.Cluster));
+    }
+
     [Fact]
     public void Parse_EmptyPortRuleList_IsValid()
     {
@@ -137,7 +150,7 @@ public sealed class ConfigLoaderTests
             hosts: []
             """,
             "hosts: unknown key; expected one of cluster, host",
-            "cluster.heartbeat.timeout: unknown key; expected one of periodMs, tolerance, port, key, keyFile",
+            "cluster.heartbeat.timeout: unknown key; expected one of periodMs, tolerance, takeover, port, key, keyFile",
             "cluster.portRules[0].port: unknown key; expected one of name, vip, ports, protocol, filtering, affinity, affinityTimeoutSeconds",
             "cluster.portRules[0].ports: required key is missing",
             "host.portRules.web.weight: unknown key; expected one of loadWeight, handlingPriority");

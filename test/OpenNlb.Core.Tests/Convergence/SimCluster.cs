@@ -29,7 +29,8 @@ internal static class SimCluster
     {
         Name = "sim",
         Vips = [IPAddress.Parse("192.0.2.10")],
-        Heartbeat = new HeartbeatConfig { PeriodMs = 50, Tolerance = 5 },
+        // With takeovers: the protocol the random runs check is the one with every rule in play.
+        Heartbeat = new HeartbeatConfig { PeriodMs = 50, Tolerance = 5, Takeover = true },
         PortRules =
         [
             new PortRule { Name = "web", Ports = new PortRange(80, 80), Protocol = Protocol.Tcp, Affinity = Affinity.None },

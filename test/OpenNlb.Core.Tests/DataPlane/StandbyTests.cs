@@ -137,6 +137,17 @@ public sealed class StandbyTests
         }
     }
 
+    [Fact]
+    public void OnlyHeirsDiffer_IsAStepThatChangesNothingAccepted()
+    {
+        var a = With(Base(), Heirs(2, [1, 2], []));
+
+        Assert.True(StandbySteps.OnlyHeirsDiffer(a, With(Base(), Heirs(2, [1, 2, 3], []))));
+        Assert.False(StandbySteps.OnlyHeirsDiffer(a, a));
+        Assert.False(StandbySteps.OnlyHeirsDiffer(a, With(Base(), Heirs(2, [1, 2], []) with { Active = true })));
+        Assert.False(StandbySteps.OnlyHeirsDiffer(a, With(Base(owned: [0, 1]), Heirs(2, [1, 2, 3], []))));
+    }
+
     private static HashSet<int> Accepted(Ownership o, int rule) =>
         o.Rules[rule].Buckets.Concat(o.StandbyPeers.Where(p => p.Active).SelectMany(p => p.Of(rule))).ToHashSet();
 

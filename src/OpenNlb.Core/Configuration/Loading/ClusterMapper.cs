@@ -6,7 +6,7 @@ namespace OpenNlb.Core.Configuration.Loading;
 internal static class ClusterMapper
 {
     private static readonly string[] Keys = ["name", "vips", "mode", "filterIcmp", "heartbeat", "portRules"];
-    private static readonly string[] HeartbeatKeys = ["periodMs", "tolerance", "port", "key", "keyFile"];
+    private static readonly string[] HeartbeatKeys = ["periodMs", "tolerance", "takeover", "port", "key", "keyFile"];
 
     // The records hold the defaults; an instance built without optional values reads them back.
     private static readonly ClusterConfig Defaults = new() { Name = "", Vips = [], PortRules = [] };
@@ -70,6 +70,7 @@ internal static class ClusterMapper
         {
             PeriodMs = map.Read("periodMs", ScalarReader.Int, HeartbeatDefaults.PeriodMs),
             Tolerance = map.Read("tolerance", ScalarReader.Int, HeartbeatDefaults.Tolerance),
+            Takeover = map.Read("takeover", ScalarReader.Bool, HeartbeatDefaults.Takeover),
             Port = map.Read("port", ScalarReader.Int, HeartbeatDefaults.Port),
             Key = map.Read("key", ScalarReader.Key, HeartbeatDefaults.Key),
             KeyFile = map.Read("keyFile", ScalarReader.OptionalString, HeartbeatDefaults.KeyFile),
