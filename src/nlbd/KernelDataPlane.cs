@@ -95,8 +95,10 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
         // Giving up every new flow: at once, by the hold, then bucket by bucket in many steps. A
         // host that must release everything (a peer no longer counts it) would otherwise keep
         // answering for as long as the steps take (seen: 150 ms of SYNs answered by two hosts after
-        // a partition healed). The hold stays until the steps are done, also if one fails.
-        if (next.OwnsNothingNew && !Current.OwnsNothingNew && !_holding)
+        // a partition healed). The hold stays until the steps are done, also if one fails. Only with
+        // takeovers, which are what make both sides of a healed partition hold the same buckets:
+        // without them the default path stays the one measured and tested before.
+        if (spec.Cluster.Heartbeat.Takeover && next.OwnsNothingNew && !Current.OwnsNothingNew && !_holding)
         {
             _nft.Run(RulesetRenderer.RenderHold(on: true));
             _holding = true;
