@@ -9,11 +9,11 @@ public static class LabConvergence
     private static readonly string[] SharedRules = ["web", "echo"];
 
     /// <summary>
-    /// Waits (bounded) until every listed host reports itself converged with exactly these members.
-    /// Asks nlbd over its control socket when it has one: a state file is written when the state
-    /// changes, by a loop that may be busy, and read just after a change it can still tell the
-    /// state before it (seen: "converged" 20 ms after a partition healed, while both sides still
-    /// held the other's buckets).
+    /// Waits (bounded) until every listed host reports itself converged with exactly these members,
+    /// from the state files. Not over the control socket: polling the three daemons every 50 ms while
+    /// a change is measured loaded their loops enough that leases lapsed for a few milliseconds
+    /// (UDP datagrams unanswered in the planned-change tests). A state file can be stale just after
+    /// a change; with takeovers on, a healed partition can read "converged" for a moment.
     /// </summary>
     public static async Task WaitAsync(LabHandle lab, IReadOnlyCollection<int> members, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -22,12 +22,7 @@ public static class LabConvergence
         var last = "no status yet";
         while (DateTime.UtcNow < deadline)
         {
-            var views = new List<(int Host, HostStatus? Status)>();
-            foreach (var host in expected)
-            {
-                views.Add((host, await StatusAsync(lab, host, cancellationToken)));
-            }
-
+            var views = expected.Select(h => (Host: h, Status: lab.ReadStatus(h))).ToList();
             if (views.All(v => v.Status is { } s && s.State.StartsWith("converged", StringComparison.Ordinal) && s.LiveHosts.SequenceEqual(expected)))
             {
                 return;
