@@ -26,7 +26,10 @@ internal static class AdmitRenderer
         // ethertype of every packet of this table is "ip".
         var lease = spec.Lease > TimeSpan.Zero ? $" timeout {Duration(spec.Lease)}" : string.Empty;
         s.AppendLine(Inv($"  set {NftNames.Lease} {{ typeof meta protocol; flags timeout; elements = {{ ip{lease} }}; }}"));
-        s.AppendLine(Inv($"  set {NftNames.Hold} {{ typeof meta protocol; }}"));
+        if (StandbyRenderer.Enabled(spec))
+        {
+            s.AppendLine(Inv($"  set {NftNames.Hold} {{ typeof meta protocol; }}"));
+        }
 
         // A set's own timeout, since `update @set { key }` re-arms an element with the set's
         // timeout, not the element's: without one it would expire at once (kernel 6.18).
@@ -79,8 +82,13 @@ internal static class AdmitRenderer
         s.AppendLine("    ct status confirmed accept");
 
         // Held: this host gives up every new flow at once, while the thousands of map elements that
-        // say so bucket by bucket are still being written (HandoverRenderer.Hold).
-        s.AppendLine(Inv($"    meta protocol @{NftNames.Hold} drop"));
+        // say so bucket by bucket are still being written (HandoverRenderer.Hold). Only with
+        // takeovers, the one case that sets it; without, no packet pays for the lookup.
+        if (StandbyRenderer.Enabled(spec))
+        {
+            s.AppendLine(Inv($"    meta protocol @{NftNames.Hold} drop"));
+        }
+
         FilterRenderer.RenderRuleLookup(s, spec.Cluster, NftNames.AdmitVip, NftNames.AdmitAll);
         s.AppendLine(Inv($"    jump {NftNames.UncoveredAdmit}"));
         s.AppendLine("  }");
@@ -103,7 +111,10 @@ internal static class AdmitRenderer
                     s.AppendLine(Inv($"  chain {NftNames.RuleAdmitChain(i, l4)} {{"));
                     s.AppendLine(Inv($"    {hash} vmap @{NftNames.KeptMap(i)}"));
                     s.AppendLine(Inv($"    {hash} @{NftNames.BucketMap(i)} goto {NftNames.OwnChain(i)}"));
-                    s.AppendLine(Inv($"    jump {NftNames.StandbyAdmitChain(i, l4)}"));
+                    if (StandbyRenderer.Enabled(spec))
+                    {
+                        s.AppendLine(Inv($"    jump {NftNames.StandbyAdmitChain(i, l4)}"));
+                    }
                     s.AppendLine("    drop");
                     s.AppendLine("  }");
                 }

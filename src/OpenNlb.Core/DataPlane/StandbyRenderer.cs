@@ -85,8 +85,8 @@ internal static class StandbyRenderer
         {
             foreach (var l4 in Transports(spec.Cluster.PortRules[i].Protocol))
             {
-                UpdateChain(s, NftNames.StandbyChain(i, l4), FilterRules(spec, i, l4, from), FilterRules(spec, i, l4, to));
-                UpdateChain(s, NftNames.StandbyAdmitChain(i, l4), AdmitRules(spec, i, l4, from), AdmitRules(spec, i, l4, to));
+                UpdateRenderer.UpdateChain(s, NftNames.StandbyChain(i, l4), FilterRules(spec, i, l4, from), FilterRules(spec, i, l4, to));
+                UpdateRenderer.UpdateChain(s, NftNames.StandbyAdmitChain(i, l4), AdmitRules(spec, i, l4, from), AdmitRules(spec, i, l4, to));
             }
         }
     }
@@ -112,8 +112,16 @@ internal static class StandbyRenderer
 
     private static Standby? Find(Ownership ownership, int peer) => ownership.StandbyPeers.FirstOrDefault(p => p.Peer == peer);
 
+    /// <summary>
+    /// The multiple-host rules, in a cluster with takeovers; none without: then the ruleset has no
+    /// standby chain and no jump to one, and a packet's path is what it was before takeovers.
+    /// </summary>
     private static IEnumerable<int> MultipleRules(DataPlaneSpec spec) =>
-        Enumerable.Range(0, spec.Cluster.PortRules.Count).Where(i => spec.Cluster.PortRules[i].Filtering == FilteringMode.Multiple);
+        Enumerable.Range(0, spec.Cluster.PortRules.Count)
+            .Where(i => spec.Cluster.Heartbeat.Takeover && spec.Cluster.PortRules[i].Filtering == FilteringMode.Multiple);
+
+    /// <summary>Whether the ruleset has the standby chains: the rule chains jump to them only then.</summary>
+    public static bool Enabled(DataPlaneSpec spec) => spec.Cluster.Heartbeat.Takeover;
 
     private static void RenderChain(StringBuilder s, string name, List<string> rules)
     {
@@ -124,19 +132,5 @@ internal static class StandbyRenderer
         }
 
         s.AppendLine("  }");
-    }
-
-    private static void UpdateChain(StringBuilder s, string chain, List<string> old, List<string> now)
-    {
-        if (old.SequenceEqual(now))
-        {
-            return;
-        }
-
-        s.AppendLine(Inv($"flush chain ip {NftNames.Table} {chain}"));
-        foreach (var rule in now)
-        {
-            s.AppendLine(Inv($"add rule ip {NftNames.Table} {chain} {rule}"));
-        }
     }
 }

@@ -94,12 +94,20 @@ internal static class UpdateRenderer
         }
     }
 
-    private static void UpdateChain(StringBuilder s, string chain, string old, string now)
+    private static void UpdateChain(StringBuilder s, string chain, string old, string now) => UpdateChain(s, chain, [old], [now]);
+
+    /// <summary>A chain whose rules differ is flushed and written again, in the same transaction.</summary>
+    public static void UpdateChain(StringBuilder s, string chain, IReadOnlyList<string> old, IReadOnlyList<string> now)
     {
-        if (old != now)
+        if (old.SequenceEqual(now))
         {
-            s.AppendLine(Inv($"flush chain ip {NftNames.Table} {chain}"));
-            s.AppendLine(Inv($"add rule ip {NftNames.Table} {chain} {now}"));
+            return;
+        }
+
+        s.AppendLine(Inv($"flush chain ip {NftNames.Table} {chain}"));
+        foreach (var rule in now)
+        {
+            s.AppendLine(Inv($"add rule ip {NftNames.Table} {chain} {rule}"));
         }
     }
 }

@@ -11,8 +11,9 @@ internal static class Specs
     public static readonly IPAddress Vip = IPAddress.Parse("192.0.2.100");
     public static readonly IPAddress Vip2 = IPAddress.Parse("192.0.2.101");
 
+    /// <summary>A cluster with takeovers, so that the renderer tests see every chain (<see cref="WithoutTakeover"/> for the default).</summary>
     public static DataPlaneSpec Of(params PortRule[] rules) => new(
-        new ClusterConfig { Name = "r", Vips = [Vip, Vip2], PortRules = rules },
+        new ClusterConfig { Name = "r", Vips = [Vip, Vip2], PortRules = rules, Heartbeat = new HeartbeatConfig { Takeover = true } },
         HostPriority: 1, Interface: "eth0", BucketCount: 64, HashSeed: 1);
 
     public static PortRule Rule(
@@ -29,6 +30,9 @@ internal static class Specs
             Rule("off", 1000, 2000, filtering: FilteringMode.Disabled, protocol: Protocol.Udp))
         with
         { AffinityTimeouts = [TimeSpan.Zero, TimeSpan.FromSeconds(60)] };
+
+    public static DataPlaneSpec WithoutTakeover(DataPlaneSpec spec) =>
+        spec with { Cluster = spec.Cluster with { Heartbeat = spec.Cluster.Heartbeat with { Takeover = false } } };
 
     public static RuleOwnership Multiple(int[] owned, int[] kept) => new(owned, HandlesSingle: false, kept);
 

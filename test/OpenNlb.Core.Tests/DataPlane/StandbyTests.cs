@@ -31,6 +31,17 @@ public sealed class StandbyTests
         Assert.Empty(Chain(full, "rule1_tcp_standby_admit"));
     }
 
+    /// <summary>Without takeovers (the default) a packet's path is what it was before them: no standby chain, no jump, no hold.</summary>
+    [Fact]
+    public void WithoutTakeover_TheRulesetHasNoStandbyChainNorHold()
+    {
+        var full = RulesetRenderer.RenderFull(WithoutTakeover(Spec), Base());
+
+        Assert.DoesNotContain("standby", full, StringComparison.Ordinal);
+        Assert.DoesNotContain("hold", full, StringComparison.Ordinal);
+        Assert.Equal(["jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_buckets counter name \"rule0_accepted\" accept", "counter name \"rule0_dropped\" drop"], Chain(full, "rule0_tcp"));
+    }
+
     [Fact]
     public void Takeover_IsOneSmallTransaction_WhateverTheNumberOfBuckets()
     {
