@@ -48,10 +48,16 @@ internal static class UpdateRenderer
 
     private static IEnumerable<int> Union(RuleOwnership rule) => rule.Buckets.Concat(rule.KeptBuckets);
 
+    /// <summary>Kept and not owned; a bitmap, not a hash set, for the reason OwnershipSteps gives.</summary>
     private static IEnumerable<int> KeptOnly(RuleOwnership rule)
     {
-        var owned = new HashSet<int>(rule.Buckets);
-        return rule.KeptBuckets.Where(b => !owned.Contains(b));
+        var owned = new bool[rule.Buckets.Count == 0 ? 0 : rule.Buckets.Max() + 1];
+        foreach (var b in rule.Buckets)
+        {
+            owned[b] = true;
+        }
+
+        return rule.KeptBuckets.Where(b => b >= owned.Length || !owned[b]);
     }
 
     /// <summary>A map whose elements all carry one verdict: deletes first, then adds, each sorted.</summary>
