@@ -1,8 +1,9 @@
 namespace OpenNlb.Daemon;
 
 /// <summary>
-/// Keeps heartbeats and the lease going while the loop is busy in a long kernel transaction (a
-/// claim of thousands of buckets takes 100-200 ms on a loaded machine): on its own thread, it
+/// Keeps heartbeats, and with them the lease, going while the loop is busy in a long kernel
+/// transaction (a claim of thousands of buckets takes 100-200 ms on a loaded machine): on its own
+/// thread, which never touches nftables, it
 /// re-sends the loop's last heartbeat under a fresh sequence number when the loop is late.
 /// Re-sending is truthful: epochs only grow, so an older heartbeat never lets another host claim
 /// what this one holds (docs/convergence.md). It covers a busy loop, not a hung one: after
@@ -44,9 +45,8 @@ internal sealed class HeartbeatWatchdog(long periodMs, Func<long> nowMs, Func<bo
             var now = nowMs();
             var loopSent = Interlocked.Read(ref _loopSentMs);
             // A fifth of a period of slack: the loop is often a few milliseconds late, which is no
-            // reason to send twice. Not more: while the loop is in a long kernel move, each step
-            // re-arms the lease only up to the last heartbeat plus the lease, so a late heartbeat
-            // shortens the lease (half a period of slack let it lapse under load).
+            // reason to send twice. Not more: peers judge this host by the gaps between its
+            // heartbeats, and each heartbeat is also what renews the lease.
             if (now - Interlocked.Read(ref _lastSentMs) >= periodMs + Math.Max(1, periodMs / 5) && now - loopSent < MaxCoverMs && resend())
             {
                 Interlocked.Exchange(ref _lastSentMs, now);

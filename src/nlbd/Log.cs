@@ -59,6 +59,9 @@ internal static partial class Log
     [LoggerMessage(1208, LogLevel.Information, "took over host {Peers}: its buckets are served here from now on, on the map the cluster holds ({Buckets} buckets, {SilentMs:0} ms after its last heartbeat)")]
     public static partial void TookOver(ILogger logger, string peers, int buckets, double silentMs);
 
+    [LoggerMessage(1209, LogLevel.Warning, "the lease lapsed: {GapMs} ms between two heartbeats, the lease is {LeaseMs} ms, so for {LapsedMs} ms this host took no new flow and answered no UDP (the loop and its watchdog were held up)")]
+    public static partial void LeaseLapsed(ILogger logger, long gapMs, long leaseMs, long lapsedMs);
+
     [LoggerMessage(1206, LogLevel.Warning, "the loop took {TotalMs:0} ms ({Events} events {EventsMs:0} ms, tick {TickMs:0} ms, kernel and sends {EffectsMs:0} ms, reporting {ReportMs:0} ms): heartbeats may be late")]
     public static partial void SlowLoop(ILogger logger, double totalMs, int events, double eventsMs, double tickMs, double effectsMs, double reportMs);
 

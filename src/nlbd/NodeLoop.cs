@@ -5,6 +5,7 @@ using OpenNlb.Core.Configuration;
 using OpenNlb.Core.Control;
 using OpenNlb.Core.Convergence;
 using OpenNlb.Core.Membership;
+using OpenNlb.Core.Metrics;
 using OpenNlb.Linux.Sockets;
 
 namespace OpenNlb.Daemon;
@@ -12,8 +13,8 @@ namespace OpenNlb.Daemon;
 /// <summary>
 /// nlbd's one loop: feeds the convergence state machine datagrams, commands, collected flows and
 /// the time, and carries out what it asks, in an order that keeps the kernel at least as strict as
-/// what the heartbeats say: kernel first, then the lease, then the heartbeat. Everything that
-/// touches the node runs on this loop; other tasks post closures to it.
+/// what the heartbeats say: kernel first, then the heartbeat, which renews the lease as it leaves.
+/// Everything that touches the node runs on this loop; other tasks post closures to it.
 /// </summary>
 internal sealed partial class NodeLoop(
     NlbConfig config,
@@ -177,15 +178,14 @@ internal sealed partial class NodeLoop(
         if (node.HeartbeatDue(now))
         {
             // A kernel that could not be brought to what the node decided might accept more than
-            // the heartbeat would say: then neither the lease is renewed nor a heartbeat sent, the
-            // lease lapses and the others take over after the detection time.
-            if (!_kernelBehind && RenewLease())
+            // the heartbeat would say: then no heartbeat goes out, so the lease, which only a
+            // heartbeat renews, lapses, and the others take over after the detection time.
+            if (!_kernelBehind)
             {
                 lock (_sendLock)
                 {
                     _lastHeartbeat = node.MakeHeartbeat(++_sequence, now);
-                    Send(wire.Encode(_lastHeartbeat));
-                    _heartbeatSentMs = NowMs;
+                    SendHeartbeat(wire.Encode(_lastHeartbeat));
                 }
 
                 _watchdog?.LoopSent(NowMs);
@@ -275,7 +275,7 @@ internal sealed partial class NodeLoop(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            _kernelPending = !kernel.Apply(target, flows, clients, LeaseLeft, () => _watchdog?.LoopProgressed(NowMs));
+            _kernelPending = !kernel.Apply(target, flows, clients, () => _watchdog?.LoopProgressed(NowMs));
             _kernelBehind = false;
             counters.Add("kernel_updates");
             counters.Add("foreign_entries_installed", flows.Count + clients.Count);
@@ -289,45 +289,43 @@ internal sealed partial class NodeLoop(
         }
     }
 
-    /// <summary>What the lease may be renewed for now: never past the last heartbeat plus the lease.</summary>
-    private TimeSpan? LeaseLeft()
+    /// <summary>
+    /// Sends a heartbeat, which renews the kernel's lease as it leaves (docs/convergence.md, "The
+    /// lease"); under <see cref="_sendLock"/>. A gap between two heartbeats longer than the lease
+    /// is a lapse: this host took no new flow and answered no UDP for the rest of it.
+    /// </summary>
+    private void SendHeartbeat(byte[] datagram)
     {
-        long? sent;
-        lock (_sendLock)
+        if (!Send(datagram))
         {
-            sent = _heartbeatSentMs;
+            return;
         }
 
-        return sent is { } at ? config.Cluster.Heartbeat.Lease - TimeSpan.FromMilliseconds(NowMs - at) : null;
-    }
-
-    private bool RenewLease()
-    {
-        try
+        var sent = NowMs;
+        var gapMs = sent - (_heartbeatSentMs ?? sent);
+        var leaseMs = (long)config.Cluster.Heartbeat.Lease.TotalMilliseconds;
+        _heartbeatSentMs = sent;
+        if (gapMs > leaseMs)
         {
-            kernel.RenewLease();
-            counters.Add("lease_renewals");
-            return true;
-        }
-        catch (Exception e)
-        {
-            counters.Add("lease_renewal_failures");
-            Log.ApplyFailed(log, "lease: " + e.Message);
-            return false;
+            counters.Add(EventCounterNames.LeaseLapses);
+            counters.Add(EventCounterNames.LeaseLapsedMsTotal, gapMs - leaseMs);
+            Log.LeaseLapsed(log, gapMs, leaseMs, gapMs - leaseMs);
         }
     }
 
-    private void Send(byte[] datagram)
+    private bool Send(byte[] datagram)
     {
         try
         {
             socket.Send(datagram);
             counters.Add("heartbeat_bytes_sent", datagram.Length);
+            return true;
         }
         catch (Exception e)
         {
             counters.Add("send_failures");
             Log.SendFailed(log, e.Message);
+            return false;
         }
     }
 
@@ -426,13 +424,11 @@ internal sealed partial class NodeLoop(
     }
 
     /// <summary>
-    /// The watchdog's re-send of the last heartbeat, while the kernel is where that heartbeat says.
-    /// The heartbeat goes first and the lease after, shortened by the time in between: the
-    /// renewal may wait for the loop's kernel transaction, and the heartbeat must not.
+    /// The watchdog's re-send of the last heartbeat, while the kernel is where that heartbeat says;
+    /// like every heartbeat, it renews the lease as it leaves.
     /// </summary>
     private bool ResendLast()
     {
-        long sentAt;
         lock (_sendLock)
         {
             if (_lastHeartbeat is null || Volatile.Read(ref _kernelBehind))
@@ -441,26 +437,10 @@ internal sealed partial class NodeLoop(
             }
 
             _lastHeartbeat = _lastHeartbeat with { Sequence = ++_sequence };
-            sentAt = NowMs;
-            _heartbeatSentMs = sentAt;
-            Send(wire.Encode(_lastHeartbeat));
+            SendHeartbeat(wire.Encode(_lastHeartbeat));
         }
 
         counters.Add("heartbeats_sent_by_watchdog");
-        var left = config.Cluster.Heartbeat.Lease - TimeSpan.FromMilliseconds(NowMs - sentAt);
-        if (left > TimeSpan.FromMilliseconds(10))
-        {
-            try
-            {
-                kernel.RenewLease(left);
-            }
-            catch (Exception e)
-            {
-                counters.Add("lease_renewal_failures");
-                Log.ApplyFailed(log, "lease: " + e.Message);
-            }
-        }
-
         return true;
     }
 
@@ -474,7 +454,7 @@ internal sealed partial class NodeLoop(
         {
             lock (_sendLock)
             {
-                Send(wire.Encode(node.MakeHeartbeat(++_sequence, NowMs)));
+                SendHeartbeat(wire.Encode(node.MakeHeartbeat(++_sequence, NowMs)));
             }
 
             await Task.Delay(5);

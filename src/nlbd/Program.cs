@@ -10,6 +10,7 @@ using OpenNlb.Core.DataPlane;
 using OpenNlb.Core.Hashing;
 using OpenNlb.Core.Membership;
 using OpenNlb.Linux.Links;
+using OpenNlb.Linux.Processes;
 using OpenNlb.Daemon.Control;
 using OpenNlb.Daemon.Metrics;
 using OpenNlb.Daemon.Service;
@@ -104,6 +105,7 @@ internal static class Program
         var spec = new DataPlaneSpec(cluster, host.Priority, host.Interface, BucketAllocator.BucketCount, HashSeed.ForCluster(cluster.Name))
         {
             Lease = cluster.Heartbeat.Lease,
+            DaemonUid = CurrentProcess.EffectiveUserId,
             ForeignFlowTimeout = ForeignFlowTimeout(),
             AffinityTimeouts = cluster.PortRules.Select(r => TimeSpan.FromSeconds(r.AffinityTimeoutSeconds)).ToList(),
         };

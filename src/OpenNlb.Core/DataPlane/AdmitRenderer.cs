@@ -24,8 +24,7 @@ internal static class AdmitRenderer
     {
         // `meta nfproto` would read better, but nft refuses it outside the inet family; the
         // ethertype of every packet of this table is "ip".
-        var lease = spec.Lease > TimeSpan.Zero ? $" timeout {Duration(spec.Lease)}" : string.Empty;
-        s.AppendLine(Inv($"  set {NftNames.Lease} {{ typeof meta protocol; flags timeout; elements = {{ ip{lease} }}; }}"));
+        LeaseRenderer.RenderSet(s, spec);
         if (StandbyRenderer.Enabled(spec))
         {
             s.AppendLine(Inv($"  set {NftNames.Hold} {{ typeof meta protocol; }}"));

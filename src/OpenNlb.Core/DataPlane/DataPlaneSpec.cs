@@ -14,6 +14,12 @@ public sealed record DataPlaneSpec(ClusterConfig Cluster, int HostPriority, stri
     public TimeSpan Lease { get; init; }
 
     /// <summary>
+    /// The user nlbd runs as: only heartbeats its sockets send renew the lease (root by default,
+    /// as the packaged service runs).
+    /// </summary>
+    public uint DaemonUid { get; init; }
+
+    /// <summary>
     /// How long a foreign UDP flow is dropped after its last packet. It should cover the old owner's
     /// conntrack UDP timeout (nf_conntrack_udp_timeout_stream, 120 s by default), so that the new
     /// owner does not take the flow back while the old owner still serves it.

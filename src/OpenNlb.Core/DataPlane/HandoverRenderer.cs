@@ -7,19 +7,9 @@ using static OpenNlb.Core.DataPlane.NftText;
 
 namespace OpenNlb.Core.DataPlane;
 
-/// <summary>The lease renewal and the foreign entries of a hand-over, as nft scripts.</summary>
+/// <summary>The hold and the foreign entries of a hand-over, as nft scripts.</summary>
 internal static class HandoverRenderer
 {
-    /// <summary>
-    /// Flush and add in one transaction: the element is replaced whether it still runs, has
-    /// expired, or has expired but not yet been collected (where a plain add could clash).
-    /// </summary>
-    public static string LeaseRenewal(DataPlaneSpec spec)
-    {
-        var timeout = spec.Lease > TimeSpan.Zero ? $" timeout {Duration(spec.Lease)}" : string.Empty;
-        return Inv($"flush set ip {NftNames.Table} {NftNames.Lease}\nadd element ip {NftNames.Table} {NftNames.Lease} {{ ip{timeout} }}\n");
-    }
-
     /// <summary>
     /// Sets or clears the hold: while set, the -150 admission drops every packet conntrack has not
     /// confirmed, whatever its bucket. A host that must release everything (a peer that does not

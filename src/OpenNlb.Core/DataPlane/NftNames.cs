@@ -31,6 +31,9 @@ public static class NftNames
     /// <summary>Set holding one element ("ip") while nlbd's lease runs.</summary>
     public const string Lease = "lease";
 
+    /// <summary>Output chain in which this host's heartbeats renew the lease as they leave.</summary>
+    public const string HeartbeatOut = "heartbeat_out";
+
     /// <summary>Set holding one element ("ip") while a host that owns nothing any more is still writing its buckets to kept: no new flow at all.</summary>
     public const string Hold = "hold";
 

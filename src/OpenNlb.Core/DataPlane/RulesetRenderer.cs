@@ -35,6 +35,7 @@ public static class RulesetRenderer
         StandbyRenderer.RenderSets(s, spec, ownership);
         FilterRenderer.RenderHook(s);
         AdmitRenderer.RenderHook(s);
+        LeaseRenderer.RenderHeartbeatHook(s, spec);
         FilterRenderer.RenderVipChain(s, spec);
         AdmitRenderer.RenderAdmitChain(s, spec);
         FilterRenderer.RenderRuleChains(s, spec, ownership);
@@ -65,8 +66,6 @@ public static class RulesetRenderer
     /// <summary>Sets (or clears) the hold on every new flow: one small transaction (see <see cref="HandoverRenderer.Hold"/>).</summary>
     public static string RenderHold(bool on) => HandoverRenderer.Hold(on);
 
-    /// <summary>Renews the lease for <see cref="DataPlaneSpec.Lease"/> from now: one transaction.</summary>
-    public static string RenderLeaseRenewal(DataPlaneSpec spec) => HandoverRenderer.LeaseRenewal(spec);
 
     /// <summary>
     /// Adds the flows and clients other hosts keep, which this host's owned buckets then refuse.

@@ -20,7 +20,9 @@ public static class EventCounterNames
     public const string HandoverChunksReceived = "handover_chunks_received";
     public const string KernelUpdates = "kernel_updates";
     public const string KernelUpdateFailures = "kernel_update_failures";
-    public const string LeaseRenewalFailures = "lease_renewal_failures";
+    /// <summary>Heartbeats that left later than the lease after the one before, and the sum of how long the lease was out.</summary>
+    public const string LeaseLapses = "lease_lapses";
+    public const string LeaseLapsedMsTotal = "lease_lapsed_ms_total";
 
     /// <summary>Convergences whose duration was measured, and the sum of those durations.</summary>
     public const string ConvergencesTimed = "convergences_timed";

@@ -77,7 +77,8 @@ public static class HostMetrics
             Counter("opennlb_handover_chunks_received_total", "Hand-over chunks received from other hosts.", Sample(Count(HandoverChunksReceived))),
             Counter("opennlb_kernel_updates_total", "nftables transactions that moved the kernel to a new share.", Sample(Count(KernelUpdates))),
             Counter("opennlb_kernel_update_failures_total", "nftables transactions the kernel refused (the previous ruleset stayed).", Sample(Count(KernelUpdateFailures))),
-            Counter("opennlb_lease_renewal_failures_total", "Lease renewals the kernel refused.", Sample(Count(LeaseRenewalFailures))),
+            Counter("opennlb_lease_lapses_total", "Heartbeats that left more than the lease after the one before: meanwhile this host took no new flow and answered no UDP.", Sample(Count(LeaseLapses))),
+            Counter("opennlb_lease_lapsed_seconds_total", "How long the lease was out, summed over the lapses.", Sample(Count(LeaseLapsedMsTotal) / 1000.0)),
             Gauge("opennlb_scrape_source_up", "1 if this scrape could read the source (nftables counters, conntrack), 0 if its metrics are missing.",
                 [Sample(input.Traffic is null ? 0 : 1, ("source", "nftables")), Sample(input.Flows is null ? 0 : 1, ("source", "conntrack"))]),
         ];

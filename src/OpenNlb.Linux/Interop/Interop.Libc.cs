@@ -32,6 +32,9 @@ internal static partial class Interop
         [LibraryImport(Library, SetLastError = true)]
         internal static partial int close(int fd);
 
+        [LibraryImport(Library)]
+        internal static partial uint geteuid();
+
         /// <summary>struct timeval on LP64 (x86_64, arm64).</summary>
         [StructLayout(LayoutKind.Sequential)]
         internal struct TimeVal

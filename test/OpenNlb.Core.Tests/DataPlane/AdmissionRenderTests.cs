@@ -80,8 +80,23 @@ public sealed class AdmissionRenderTests
         var leased = RulesetRenderer.RenderFull(Mixed() with { Lease = TimeSpan.FromMilliseconds(1500) }, Sample);
         var unleased = RulesetRenderer.RenderFull(Mixed(), Sample);
 
-        Assert.Contains("set lease { typeof meta protocol; flags timeout; elements = { ip timeout 1500ms }; }", leased, StringComparison.Ordinal);
-        Assert.Contains("set lease { typeof meta protocol; flags timeout; elements = { ip }; }", unleased, StringComparison.Ordinal);
+        Assert.Contains("set lease { typeof meta protocol; flags dynamic, timeout; elements = { ip timeout 1500ms }; }", leased, StringComparison.Ordinal);
+        Assert.Contains("set lease { typeof meta protocol; flags dynamic, timeout; elements = { ip }; }", unleased, StringComparison.Ordinal);
+        Assert.DoesNotContain("heartbeat_out", unleased, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lease_IsRenewedByTheDaemonUsersHeartbeatsAsTheyLeave()
+    {
+        var spec = Mixed() with { Lease = TimeSpan.FromMilliseconds(200), DaemonUid = 998 };
+        var full = RulesetRenderer.RenderFull(spec, Sample);
+
+        Assert.Equal(
+            [
+                "type filter hook output priority 0; policy accept;",
+                $"udp dport {spec.Cluster.Heartbeat.Port} meta skuid 998 @th,64,48 0x4f4e4c420201 update @lease {{ meta protocol timeout 200ms }}",
+            ],
+            Chain(full, "heartbeat_out"));
     }
 
     [Fact]

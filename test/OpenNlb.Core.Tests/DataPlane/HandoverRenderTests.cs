@@ -11,17 +11,6 @@ public sealed class HandoverRenderTests
     private static readonly IPAddress Client = IPAddress.Parse("198.51.100.7");
 
     [Fact]
-    public void LeaseRenewal_FlushesAndAddsInOneScript()
-    {
-        Assert.Equal(
-            "flush set ip opennlb lease\nadd element ip opennlb lease { ip timeout 1250ms }\n",
-            RulesetRenderer.RenderLeaseRenewal(Mixed() with { Lease = TimeSpan.FromMilliseconds(1250) }));
-        Assert.Equal(
-            "flush set ip opennlb lease\nadd element ip opennlb lease { ip }\n",
-            RulesetRenderer.RenderLeaseRenewal(Mixed()));
-    }
-
-    [Fact]
     public void Foreign_AddsFlowsWithTheFlowTimeout_AndClientsWithTheirRulesAffinityTimeout()
     {
         var spec = Mixed() with { ForeignFlowTimeout = TimeSpan.FromSeconds(30) };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OpenNlb.Core.Configuration;
 using OpenNlb.Core.Convergence;
 using OpenNlb.Core.DataPlane;
+using OpenNlb.Core.Membership;
 using OpenNlb.EndToEnd.Tests.Lab;
 using Xunit;
 using static OpenNlb.EndToEnd.Tests.DataPlane.HandoverLab;
@@ -121,20 +122,20 @@ public sealed class HandoverKernelTests(HandoverLabFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task LapsedLease_StopsNewFlowsAndUdp_KeepsEstablishedTcp_AndRenewalRestoresService()
+    public async Task LapsedLease_StopsNewFlowsAndUdp_KeepsEstablishedTcp_AndOnlyNlbdsHeartbeatRenewsIt()
     {
         var lab = Lab;
-        var spec = lab.Spec(1) with { Lease = TimeSpan.FromSeconds(30) };
+        var spec = lab.Spec(1) with { Lease = TimeSpan.FromSeconds(2) };
+        var port = spec.Cluster.Heartbeat.Port;
         await lab.InstallAsync(1, spec, Owns(echo: Share(All), udp: Share(All)));
         await lab.InstallAsync(2, lab.Spec(2), Owns());
+        await lab.SendLikeNlbdAsync(1, WireFormat.TypeHeartbeat, port);
         using var longLived = await lab.ConnectEchoAsync(23000);
         Assert.Equal("h1:a", await EchoAsync(longLived, "a"));
         Assert.Equal(["h1"], await lab.UdpAnswersAsync(23000));
 
-        // The daemon renews once with a short lease, then falls silent.
-        await lab.NftAsync(1, RulesetRenderer.RenderLeaseRenewal(spec with { Lease = TimeSpan.FromSeconds(1) }));
-        await Task.Delay(TimeSpan.FromMilliseconds(1300), Ct);
-
+        // No heartbeat for longer than the lease: the daemon is gone, as far as the kernel knows.
+        await Task.Delay(spec.Lease + TimeSpan.FromMilliseconds(300), Ct);
         using (var refused = await lab.TryConnectAsync(23001, HandoverLabFixture.EchoPort, NoAnswer))
         {
             Assert.Null(refused);
@@ -144,15 +145,16 @@ public sealed class HandoverKernelTests(HandoverLabFixture fixture) : IClassFixt
         Assert.Empty(await lab.UdpAnswersAsync(23002));
         Assert.Equal("h1:b", await EchoAsync(longLived, "b"));
 
-        // Renewed every 1.2 s with a 2 s lease, it holds past the first lease's end.
-        var renewal = RulesetRenderer.RenderLeaseRenewal(spec with { Lease = TimeSpan.FromSeconds(2) });
-        await lab.NftAsync(1, renewal);
-        for (var i = 0; i < 2; i++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(1200), Ct);
-            await lab.NftAsync(1, renewal);
-        }
+        // What is not a heartbeat of nlbd's user renews nothing: a hand-over chunk, a heartbeat
+        // from another user's socket (a process that outlived nlbd cannot keep the host in), a
+        // heartbeat to another port.
+        await lab.SendLikeNlbdAsync(1, WireFormat.TypeHandover, port);
+        await lab.SendLikeNlbdAsync(1, WireFormat.TypeHeartbeat, port, uid: 65534);
+        await lab.SendLikeNlbdAsync(1, WireFormat.TypeHeartbeat, port + 1);
+        Assert.Empty(await lab.UdpAnswersAsync(23004));
 
+        // The next heartbeat renews it as it leaves.
+        await lab.SendLikeNlbdAsync(1, WireFormat.TypeHeartbeat, port);
         using var fresh = await lab.ConnectEchoAsync(23003);
         Assert.Equal("h1:c", await EchoAsync(fresh, "c"));
         Assert.Equal(["h1"], await lab.UdpAnswersAsync(23000));

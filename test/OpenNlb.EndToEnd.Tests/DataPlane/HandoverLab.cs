@@ -5,6 +5,7 @@ using Microsoft.Win32.SafeHandles;
 using OpenNlb.Core.Configuration;
 using OpenNlb.Core.DataPlane;
 using OpenNlb.Core.Hashing;
+using OpenNlb.Core.Membership;
 using OpenNlb.EndToEnd.Tests.KernelHash;
 using OpenNlb.Lab;
 using OpenNlb.Linux.Conntrack;
@@ -73,6 +74,20 @@ internal sealed class HandoverLab(LabHandle lab)
         {
             _ = await CommandRunner.RunCheckedAsync("ip", ["netns", "exec", Namespace(host), "nft", "-f", "-"], CommandTimeout, script);
         }
+    }
+
+    /// <summary>
+    /// Sends, from host i to the VIP, a datagram that starts as nlbd's do (magic, version, then
+    /// <paramref name="type"/>): root's by default, another user's with <paramref name="uid"/>.
+    /// Only its leaving host i matters (the lease's output hook); nothing listens for it.
+    /// </summary>
+    public async Task SendLikeNlbdAsync(int host, byte type, int port, int? uid = null)
+    {
+        // Every byte is ASCII, so the runner's text standard input carries them unchanged.
+        var payload = Encoding.ASCII.GetString([0x4f, 0x4e, 0x4c, 0x42, WireFormat.Version, type, .. "0123456789"u8]);
+        string[] user = uid is { } id ? ["setpriv", $"--reuid={id}", $"--regid={id}", "--clear-groups"] : [];
+        _ = await CommandRunner.RunCheckedAsync(
+            "ip", ["netns", "exec", Namespace(host), .. user, "socat", "-u", "STDIN", $"UDP-SENDTO:{Vip}:{port}"], CommandTimeout, payload);
     }
 
     public async Task<string> ExecAsync(int host, params string[] argv) =>
