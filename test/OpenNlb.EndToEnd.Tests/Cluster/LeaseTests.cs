@@ -37,19 +37,25 @@ public sealed class LeaseTests(ITestOutputHelper output)
 
         // New UDP flows throughout: none may be answered twice.
         using var stopProbes = new CancellationTokenSource();
-        var probes = ProbeUdpAsync(lab, client, stopProbes.Token);
-        await Task.Delay(300, Ct);
         var clock = Stopwatch.StartNew();
+        var probes = ProbeUdpAsync(lab, client, clock, stopProbes.Token);
+        await Task.Delay(300, Ct);
+        var killedAt = clock.Elapsed;
         await lab.KillNlbdAsync(2, Signal.SIGKILL);
         await LabConvergence.WaitAsync(lab, [1, 3], TimeSpan.FromSeconds(5), Ct);
-        output.WriteLine($"survivors converged {clock.ElapsedMilliseconds} ms after the kill");
+        var convergedAt = clock.Elapsed;
+        output.WriteLine($"survivors converged {(convergedAt - killedAt).TotalMilliseconds:0} ms after the kill");
         await Task.Delay(500, Ct);
         stopProbes.Cancel();
         var results = await probes;
-        var doubled = results.Count(r => r > 1);
-        var answered = results.Count(r => r == 1);
+        var doubled = results.Count(r => r.Answers > 1);
+        var answered = results.Count(r => r.Answers == 1);
         output.WriteLine($"{results.Count} UDP flows during the crash: {answered} answered once, {doubled} answered twice, {results.Count - answered - doubled} unanswered");
-        Assert.True(results.Count >= 50, $"only {results.Count} probes ran");
+
+        // The probes must have covered the crash, from before the kill to after the survivors'
+        // convergence, at least one per 30 ms in between: a machine too loaded to send them says so.
+        Assert.True(results[0].SentAt < killedAt && results[^1].SentAt > convergedAt, $"the probes ran from {results[0].SentAt.TotalMilliseconds:0} to {results[^1].SentAt.TotalMilliseconds:0} ms, not across the kill ({killedAt.TotalMilliseconds:0} ms) and the convergence ({convergedAt.TotalMilliseconds:0} ms)");
+        Assert.True(results.Count(r => r.SentAt >= killedAt && r.SentAt <= convergedAt) * 15 >= (convergedAt - killedAt).TotalMilliseconds / 2, "fewer than one probe per 30 ms between the kill and the convergence");
         Assert.Equal(0, doubled);
 
         // Host 2's kernel still serves its TCP connection, and nobody reset it.
@@ -83,16 +89,17 @@ public sealed class LeaseTests(ITestOutputHelper output)
         return await LabTraffic.RequestAsync(socket, deadline.Token);
     }
 
-    private static async Task<List<int>> ProbeUdpAsync(LabHandle lab, IPAddress client, CancellationToken stop)
+    /// <summary>A new UDP flow every 15 ms until stopped (at most 400): when each was sent, and how many hosts answered it.</summary>
+    private static async Task<List<(TimeSpan SentAt, int Answers)>> ProbeUdpAsync(LabHandle lab, IPAddress client, Stopwatch clock, CancellationToken stop)
     {
-        var running = new List<Task<(int ClientPort, List<string> Answers)>>();
+        var running = new List<(TimeSpan SentAt, Task<(int ClientPort, List<string> Answers)> Probe)>();
         for (var i = 0; i < 400 && !stop.IsCancellationRequested; i++)
         {
-            running.Add(LabTraffic.UdpAsync(lab, "c1", client, 16, TimeSpan.FromMilliseconds(400)));
+            running.Add((clock.Elapsed, LabTraffic.UdpAsync(lab, "c1", client, 16, TimeSpan.FromMilliseconds(400))));
             await Task.Delay(15, CancellationToken.None);
         }
 
-        var done = await Task.WhenAll(running);
-        return done.Select(d => d.Answers.Count).ToList();
+        await Task.WhenAll(running.Select(r => r.Probe));
+        return running.Select(r => (r.SentAt, r.Probe.Result.Answers.Count)).ToList();
     }
 }
