@@ -25,6 +25,14 @@ internal sealed class FlowInventory(DataPlaneSpec spec)
 
     public async Task<(IReadOnlyList<HandoverFlow> Flows, IReadOnlyList<HandoverClient> Clients)> CollectHandoverAsync(Ownership kept)
     {
+        // Nothing kept, nothing to hand over: no conntrack listing (a process per VIP, tens of
+        // milliseconds on a loaded host) on the way to a claim. A failover is such a case: the
+        // survivors' shares only grow, so they release nothing.
+        if (!kept.KeepsAnything())
+        {
+            return ([], []);
+        }
+
         var entries = await _conntrack.ListAsync(spec.Cluster.Vips);
         var keptSets = kept.Rules.Select(r => r.KeptBuckets.ToHashSet()).ToArray();
         var flows = new List<HandoverFlow>();
