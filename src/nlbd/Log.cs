@@ -62,6 +62,12 @@ internal static partial class Log
     [LoggerMessage(1209, LogLevel.Warning, "the lease lapsed: {GapMs} ms between two heartbeats, the lease is {LeaseMs} ms, so for {LapsedMs} ms this host took no new flow and answered no UDP (the loop and its watchdog were held up)")]
     public static partial void LeaseLapsed(ILogger logger, long gapMs, long leaseMs, long lapsedMs);
 
+    [LoggerMessage(1210, LogLevel.Warning, "released every new flow until the hosts agree again: {Reason}")]
+    public static partial void ReleasedEverything(ILogger logger, string reason);
+
+    [LoggerMessage(1211, LogLevel.Warning, "the heartbeat watchdog runs at ordinary priority ({Error}): on a busy machine heartbeats may be late and the lease lapse; give nlbd CAP_SYS_NICE and allow real-time scheduling (the packaged unit does)")]
+    public static partial void WatchdogNotRealtime(ILogger logger, string error);
+
     [LoggerMessage(1206, LogLevel.Warning, "the loop took {TotalMs:0} ms ({Events} events {EventsMs:0} ms, tick {TickMs:0} ms, kernel and sends {EffectsMs:0} ms, reporting {ReportMs:0} ms): heartbeats may be late")]
     public static partial void SlowLoop(ILogger logger, double totalMs, int events, double eventsMs, double tickMs, double effectsMs, double reportMs);
 

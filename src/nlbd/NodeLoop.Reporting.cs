@@ -3,6 +3,7 @@ using OpenNlb.Core.Configuration;
 using OpenNlb.Core.Convergence;
 using OpenNlb.Core.DataPlane;
 using OpenNlb.Core.Membership;
+using OpenNlb.Core.Metrics;
 using OpenNlb.Core.Status;
 
 namespace OpenNlb.Daemon;
@@ -15,6 +16,7 @@ internal sealed partial class NodeLoop
     private ulong _lastEpoch;
     private long _lastConvergences;
     private long _lastTakeovers;
+    private long _lastReleasesOfEverything;
     private long? _changeSeenMs;
     private double? _lastConvergenceMs;
     private long _statusWrittenMs = long.MinValue / 4;
@@ -34,6 +36,13 @@ internal sealed partial class NodeLoop
         {
             Log.PeerLeft(log, left);
             NoteLeft(left, now);
+        }
+
+        if (node.ReleasesOfEverything != _lastReleasesOfEverything)
+        {
+            counters.Add(EventCounterNames.ReleasesOfEverything, node.ReleasesOfEverything - _lastReleasesOfEverything);
+            _lastReleasesOfEverything = node.ReleasesOfEverything;
+            Log.ReleasedEverything(log, node.LastReleaseOfEverything ?? string.Empty);
         }
 
         if (node.Takeovers != _lastTakeovers)

@@ -86,8 +86,17 @@ public sealed partial class ConvergenceNode
         // start), and what it tells may predate that: two heartbeats that cross can both be older
         // than the claims. Own nothing until it advertises our proposal. The same when a
         // participant does not count us: it may have taken our buckets over (a one-way loss).
-        if (participants.Any(p => (!counted.Contains(p.Key) && !p.Value.Latest.AdoptedOrNone.Equals(_adopted)) || (TakeoverOn && !CountsMe(p.Value))))
+        var cause = participants.Values.FirstOrDefault(p => (!counted.Contains(p.Priority) && !p.Latest.AdoptedOrNone.Equals(_adopted)) || (TakeoverOn && !CountsMe(p)));
+        if (cause is not null)
         {
+            if (_share.OwnsAnything)
+            {
+                ReleasesOfEverything++;
+                LastReleaseOfEverything = !counted.Contains(cause.Priority) && !cause.Latest.AdoptedOrNone.Equals(_adopted)
+                    ? $"host {cause.Priority} is counted again and holds map {cause.Latest.AdoptedOrNone.Counter}/{cause.Latest.AdoptedOrNone.Issuer}, this host {_adopted.Counter}/{_adopted.Issuer}"
+                    : $"host {cause.Priority} does not count this host";
+            }
+
             ForgetTakeovers();
             _share.Release(Share.Nothing(_rules.Length));
             _claimDirty = true;

@@ -101,6 +101,15 @@ public sealed partial class ConvergenceNode
     /// <summary>Times this host took over a silent peer's buckets.</summary>
     public long Takeovers { get; private set; }
 
+    /// <summary>
+    /// Times this host gave up every new flow at once because of a peer (docs/convergence.md:
+    /// counted again on another map, or not counting this host), and why the last time: under
+    /// load, these are what a cluster that keeps re-converging shows.
+    /// </summary>
+    public long ReleasesOfEverything { get; private set; }
+
+    public string? LastReleaseOfEverything { get; private set; }
+
     public Proposal Adopted => _adopted;
 
     public ClusterMap? Map => _map;

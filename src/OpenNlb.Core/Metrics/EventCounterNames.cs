@@ -20,6 +20,9 @@ public static class EventCounterNames
     public const string HandoverChunksReceived = "handover_chunks_received";
     public const string KernelUpdates = "kernel_updates";
     public const string KernelUpdateFailures = "kernel_update_failures";
+    /// <summary>Times this host gave up every new flow at once because of a peer (event 1210).</summary>
+    public const string ReleasesOfEverything = "releases_of_everything";
+
     /// <summary>Heartbeats that left later than the lease after the one before, and the sum of how long the lease was out.</summary>
     public const string LeaseLapses = "lease_lapses";
     public const string LeaseLapsedMsTotal = "lease_lapsed_ms_total";

@@ -77,6 +77,7 @@ public static class HostMetrics
             Counter("opennlb_handover_chunks_received_total", "Hand-over chunks received from other hosts.", Sample(Count(HandoverChunksReceived))),
             Counter("opennlb_kernel_updates_total", "nftables transactions that moved the kernel to a new share.", Sample(Count(KernelUpdates))),
             Counter("opennlb_kernel_update_failures_total", "nftables transactions the kernel refused (the previous ruleset stayed).", Sample(Count(KernelUpdateFailures))),
+            Counter("opennlb_releases_of_everything_total", "Times this host gave up every new flow at once because a peer was counted again on another map or did not count it (event 1210).", Sample(Count(ReleasesOfEverything))),
             Counter("opennlb_lease_lapses_total", "Heartbeats that left more than the lease after the one before: meanwhile this host took no new flow and answered no UDP.", Sample(Count(LeaseLapses))),
             Counter("opennlb_lease_lapsed_seconds_total", "How long the lease was out, summed over the lapses.", Sample(Count(LeaseLapsedMsTotal) / 1000.0)),
             Gauge("opennlb_scrape_source_up", "1 if this scrape could read the source (nftables counters, conntrack), 0 if its metrics are missing.",

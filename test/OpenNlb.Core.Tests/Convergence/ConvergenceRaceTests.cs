@@ -32,11 +32,14 @@ public sealed class ConvergenceRaceTests
         two.Execute(new HostCommand(HostCommandKind.Start), _lab.Now);
         Assert.NotEmpty(two.Ownership.Rules[Web].Buckets);
 
-        // Host 1 hears host 2 again, on the old proposal: it releases everything.
+        // Host 1 hears host 2 again, on the old proposal: it releases everything, and says why.
+        var releases = one.ReleasesOfEverything;
         _lab.Tell(two, one);
         Assert.Contains(2, one.View(_lab.Now));
         Assert.Contains(1, two.View(_lab.Now));
         Assert.False(SimInvariants.OwnsAnything(one.Ownership));
+        Assert.Equal(releases + 1, one.ReleasesOfEverything);
+        Assert.StartsWith("host 2 is counted again and holds map ", one.LastReleaseOfEverything);
 
         _lab.Run(1000, one, two);
         Assert.Equal(DisplayState.ConvergedDefault, one.Display(_lab.Now));
