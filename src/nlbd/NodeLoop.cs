@@ -108,7 +108,7 @@ internal sealed partial class NodeLoop(
     {
         var receiver = new Thread(() => ReceiveLoop(ct)) { IsBackground = true, Name = "heartbeat receiver" };
         receiver.Start();
-        using var watchdog = new HeartbeatWatchdog(config.Cluster.Heartbeat.PeriodMs, () => NowMs, ResendLast);
+        using var watchdog = new HeartbeatWatchdog(config.Cluster.Heartbeat.PeriodMs, () => NowMs, ResendLast, error => Log.WatchdogNotRealtime(log, error));
         _watchdog = watchdog;
         watchdog.Start();
         try

@@ -35,6 +35,12 @@ internal static partial class Interop
         [LibraryImport(Library)]
         internal static partial uint geteuid();
 
+        internal const int SCHED_RR = 2;
+
+        /// <summary>With pid 0, the calling thread (a Linux thread is a task of its own).</summary>
+        [LibraryImport(Library, SetLastError = true)]
+        internal static unsafe partial int sched_setscheduler(int pid, int policy, int* param);
+
         /// <summary>struct timeval on LP64 (x86_64, arm64).</summary>
         [StructLayout(LayoutKind.Sequential)]
         internal struct TimeVal
