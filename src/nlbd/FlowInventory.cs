@@ -34,7 +34,7 @@ internal sealed class FlowInventory(DataPlaneSpec spec)
         }
 
         var entries = await _conntrack.ListAsync(spec.Cluster.Vips);
-        var keptSets = kept.Rules.Select(r => r.KeptBuckets.ToHashSet()).ToArray();
+        var keptSets = kept.Rules.Select(r => BucketBitmap.Of(r.KeptBuckets, spec.BucketCount)).ToArray();
         var flows = new List<HandoverFlow>();
         foreach (var e in entries.Where(e => e.Protocol == Protocol.Udp))
         {
@@ -46,7 +46,7 @@ internal sealed class FlowInventory(DataPlaneSpec spec)
         }
 
         var clients = Clients()
-            .Where(c => keptSets[c.Rule].Contains(FlowPlace.ClientBucket(spec, c.Rule, c.Client)))
+            .Where(c => keptSets[c.Rule][FlowPlace.ClientBucket(spec, c.Rule, c.Client)])
             .ToList();
 
         // Flows no rule covers belong to the default host; the wire carries rule indices only.
@@ -116,10 +116,10 @@ internal sealed class FlowInventory(DataPlaneSpec spec)
         return clients;
     }
 
-    private static bool IsKept(Ownership kept, HashSet<int>[] keptSets, FlowPlace place) => place switch
+    private static bool IsKept(Ownership kept, bool[][] keptSets, FlowPlace place) => place switch
     {
         { Rule: null } => kept.KeepsDefault,
-        { Rule: { } r, Bucket: { } b } => keptSets[r].Contains(b),
+        { Rule: { } r, Bucket: { } b } => keptSets[r][b],
         { Rule: { } r } => kept.Rules[r].KeepsSingle,
     };
 }

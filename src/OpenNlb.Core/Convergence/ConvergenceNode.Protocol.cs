@@ -86,15 +86,12 @@ public sealed partial class ConvergenceNode
         // start), and what it tells may predate that: two heartbeats that cross can both be older
         // than the claims. Own nothing until it advertises our proposal. The same when a
         // participant does not count us: it may have taken our buckets over (a one-way loss).
-        var cause = participants.Values.FirstOrDefault(p => (!counted.Contains(p.Priority) && !p.Latest.AdoptedOrNone.Equals(_adopted)) || (TakeoverOn && !CountsMe(p)));
-        if (cause is not null)
+        if (participants.Values.Select(p => ReleaseCause(p, counted)).FirstOrDefault(c => c is not null) is { } cause)
         {
             if (_share.OwnsAnything)
             {
                 ReleasesOfEverything++;
-                LastReleaseOfEverything = !counted.Contains(cause.Priority) && !cause.Latest.AdoptedOrNone.Equals(_adopted)
-                    ? $"host {cause.Priority} is counted again and holds map {cause.Latest.AdoptedOrNone.Counter}/{cause.Latest.AdoptedOrNone.Issuer}, this host {_adopted.Counter}/{_adopted.Issuer}"
-                    : $"host {cause.Priority} does not count this host";
+                LastReleaseOfEverything = cause;
             }
 
             ForgetTakeovers();
@@ -210,6 +207,15 @@ public sealed partial class ConvergenceNode
 
     /// <summary>Whether the cluster takes silent hosts over (cluster.heartbeat.takeover); else it waits for a new map, as before it had takeovers.</summary>
     private bool TakeoverOn => _settings.Cluster.Heartbeat.Takeover;
+
+    /// <summary>Why <paramref name="p"/> makes this host own nothing until they agree (the rule above the call), or null.</summary>
+    private string? ReleaseCause(PeerRecord p, HashSet<int> counted)
+    {
+        var map = p.Latest.AdoptedOrNone;
+        return !counted.Contains(p.Priority) && !map.Equals(_adopted)
+            ? $"host {p.Priority} is counted again and holds map {map.Counter}/{map.Issuer}, this host {_adopted.Counter}/{_adopted.Issuer}"
+            : TakeoverOn && !CountsMe(p) ? $"host {p.Priority} does not count this host" : null;
+    }
 
     /// <summary>The peer's latest heartbeat counts this host among the participants.</summary>
     private bool CountsMe(PeerRecord p) => (p.Latest.View & PeerRecord.Bit(_me)) != 0;

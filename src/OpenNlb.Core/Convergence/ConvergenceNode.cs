@@ -192,7 +192,7 @@ public sealed partial class ConvergenceNode
             {
                 wake = Math.Min(wake, silentAt);
             }
-            else if (_settings.Cluster.Heartbeat.Takeover && nowMs < silentAt + _settings.PeriodMs)
+            else if (TakeoverOn && nowMs < silentAt + _settings.PeriodMs)
             {
                 // The coordinator's new map waits a period after a member falls silent (RecentlySilent).
                 wake = Math.Min(wake, silentAt + _settings.PeriodMs);

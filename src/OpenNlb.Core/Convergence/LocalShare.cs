@@ -163,22 +163,7 @@ internal sealed class LocalShare
     public bool OwnsDefault => _ownedDefault;
 
     public Ownership Snapshot() => _snapshot ??= new Ownership(
-        _rules.Select((r, i) => new RuleOwnership(Indices(_owned[i]), _ownedSingle[i], Indices(_kept[i]), _keptSingle[i])).ToArray(),
+        _rules.Select((r, i) => new RuleOwnership(BucketBitmap.Indices(_owned[i]), _ownedSingle[i], BucketBitmap.Indices(_kept[i]), _keptSingle[i])).ToArray(),
         _ownedDefault,
         _keptDefault);
-
-    /// <summary>The indices set in a bucket bitmap, ascending.</summary>
-    public static int[] Indices(bool[] set)
-    {
-        var list = new List<int>();
-        for (var b = 0; b < set.Length; b++)
-        {
-            if (set[b])
-            {
-                list.Add(b);
-            }
-        }
-
-        return list.ToArray();
-    }
 }

@@ -62,5 +62,5 @@ internal sealed class PeerHeirs
     public bool HandlesSingle(int rule) => _single[rule];
 
     /// <summary>For the kernel: the inherited buckets, per rule, sorted.</summary>
-    public Standby ToStandby(bool active) => new(Peer, _buckets.Select(LocalShare.Indices).ToArray(), active);
+    public Standby ToStandby(bool active) => new(Peer, _buckets.Select(BucketBitmap.Indices).ToArray(), active);
 }

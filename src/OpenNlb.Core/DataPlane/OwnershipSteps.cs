@@ -1,5 +1,3 @@
-using OpenNlb.Core.Convergence;
-
 namespace OpenNlb.Core.DataPlane;
 
 /// <summary>
@@ -91,25 +89,19 @@ public static class OwnershipSteps
         Rest,
     }
 
-    /// <summary>Up to MaxChanges of one phase's bucket changes of one rule.</summary>
-    /// <remarks>
-    /// Bucket bitmaps, not hash sets: a hash set of a rule's 16,384 buckets is a 200 KB
-    /// large-object allocation, four of them per step, and spending the large-object budget costs
-    /// a full collection that stops every thread of nlbd, the heartbeat watchdog's included
-    /// (measured: the watchdog woke up to 167 ms late during moves, and the lease lapsed).
-    /// </remarks>
+    /// <summary>Up to MaxChanges of one phase's bucket changes of one rule (bitmaps: <see cref="BucketBitmap"/>).</summary>
     private static RuleOwnership Step(RuleOwnership now, RuleOwnership target, Phase phase)
     {
-        var size = 1 + new[] { now.Buckets, now.KeptBuckets, target.Buckets, target.KeptBuckets }.Max(l => l.Count == 0 ? -1 : l.Max());
-        var owned = Bitmap(now.Buckets, size);
-        var kept = Bitmap(now.KeptBuckets, size);
+        var size = BucketBitmap.SizeFor(now.Buckets, now.KeptBuckets, target.Buckets, target.KeptBuckets);
+        var owned = BucketBitmap.Of(now.Buckets, size);
+        var kept = BucketBitmap.Of(now.KeptBuckets, size);
         var budget = MaxChanges;
         switch (phase)
         {
             case Phase.Release:
                 // Owned buckets leaving the share: to kept if the target keeps them, else gone.
-                var targetOwned = Bitmap(target.Buckets, size);
-                var targetKept = Bitmap(target.KeptBuckets, size);
+                var targetOwned = BucketBitmap.Of(target.Buckets, size);
+                var targetKept = BucketBitmap.Of(target.KeptBuckets, size);
                 foreach (var b in now.Buckets)
                 {
                     if (budget == 0)
@@ -125,7 +117,7 @@ public static class OwnershipSteps
                     }
                 }
 
-                return new RuleOwnership(LocalShare.Indices(owned), now.HandlesSingle && target.HandlesSingle, LocalShare.Indices(kept), now.KeepsSingle || (now.HandlesSingle && target.KeepsSingle));
+                return new RuleOwnership(BucketBitmap.Indices(owned), now.HandlesSingle && target.HandlesSingle, BucketBitmap.Indices(kept), now.KeepsSingle || (now.HandlesSingle && target.KeepsSingle));
             case Phase.Claim:
                 foreach (var b in target.Buckets)
                 {
@@ -142,21 +134,10 @@ public static class OwnershipSteps
                     }
                 }
 
-                return new RuleOwnership(LocalShare.Indices(owned), now.HandlesSingle || target.HandlesSingle, LocalShare.Indices(kept), now.KeepsSingle && !target.HandlesSingle);
+                return new RuleOwnership(BucketBitmap.Indices(owned), now.HandlesSingle || target.HandlesSingle, BucketBitmap.Indices(kept), now.KeepsSingle && !target.HandlesSingle);
             default:
                 return target;
         }
-    }
-
-    private static bool[] Bitmap(IReadOnlyList<int> buckets, int size)
-    {
-        var bitmap = new bool[size];
-        foreach (var b in buckets)
-        {
-            bitmap[b] = true;
-        }
-
-        return bitmap;
     }
 
     private static RuleOwnership[] Replace(IReadOnlyList<RuleOwnership> rules, int index, RuleOwnership rule)

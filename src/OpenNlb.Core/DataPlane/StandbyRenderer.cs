@@ -117,8 +117,8 @@ internal static class StandbyRenderer
     /// standby chain and no jump to one, and a packet's path is what it was before takeovers.
     /// </summary>
     private static IEnumerable<int> MultipleRules(DataPlaneSpec spec) =>
-        Enumerable.Range(0, spec.Cluster.PortRules.Count)
-            .Where(i => spec.Cluster.Heartbeat.Takeover && spec.Cluster.PortRules[i].Filtering == FilteringMode.Multiple);
+        Enumerable.Range(0, Enabled(spec) ? spec.Cluster.PortRules.Count : 0)
+            .Where(i => spec.Cluster.PortRules[i].Filtering == FilteringMode.Multiple);
 
     /// <summary>Whether the ruleset has the standby chains: the rule chains jump to them only then.</summary>
     public static bool Enabled(DataPlaneSpec spec) => spec.Cluster.Heartbeat.Takeover;

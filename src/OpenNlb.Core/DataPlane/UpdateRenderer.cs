@@ -31,7 +31,7 @@ internal static class UpdateRenderer
                 // (OwnershipSteps), and each step must cost microseconds, not milliseconds.
                 var keptVerdict = OwnershipVerdicts.KeptVerdict(spec, i);
                 UpdateSet(s, NftNames.BucketMap(i), spec.BucketCount, Union(old), Union(now), "accept");
-                UpdateSet(s, NftNames.KeptMap(i), spec.BucketCount, KeptOnly(old), KeptOnly(now), keptVerdict);
+                UpdateSet(s, NftNames.KeptMap(i), spec.BucketCount, KeptOnly(old, spec.BucketCount), KeptOnly(now, spec.BucketCount), keptVerdict);
             }
             else if (rules[i].Filtering == FilteringMode.Single)
             {
@@ -48,32 +48,17 @@ internal static class UpdateRenderer
 
     private static IEnumerable<int> Union(RuleOwnership rule) => rule.Buckets.Concat(rule.KeptBuckets);
 
-    /// <summary>Kept and not owned; a bitmap, not a hash set, for the reason OwnershipSteps gives.</summary>
-    private static IEnumerable<int> KeptOnly(RuleOwnership rule)
+    private static IEnumerable<int> KeptOnly(RuleOwnership rule, int bucketCount)
     {
-        var owned = new bool[rule.Buckets.Count == 0 ? 0 : rule.Buckets.Max() + 1];
-        foreach (var b in rule.Buckets)
-        {
-            owned[b] = true;
-        }
-
-        return rule.KeptBuckets.Where(b => b >= owned.Length || !owned[b]);
+        var owned = BucketBitmap.Of(rule.Buckets, bucketCount);
+        return rule.KeptBuckets.Where(b => !owned[b]);
     }
 
     /// <summary>A map whose elements all carry one verdict: deletes first, then adds, each sorted.</summary>
     private static void UpdateSet(StringBuilder s, string map, int bucketCount, IEnumerable<int> old, IEnumerable<int> now, string verdict)
     {
-        var was = new bool[bucketCount];
-        foreach (var b in old)
-        {
-            was[b] = true;
-        }
-
-        var @is = new bool[bucketCount];
-        foreach (var b in now)
-        {
-            @is[b] = true;
-        }
+        var was = BucketBitmap.Of(old, bucketCount);
+        var @is = BucketBitmap.Of(now, bucketCount);
 
         var removed = new List<int>();
         var added = new List<KeyValuePair<int, string>>();

@@ -20,6 +20,7 @@ public static class EventCounterNames
     public const string HandoverChunksReceived = "handover_chunks_received";
     public const string KernelUpdates = "kernel_updates";
     public const string KernelUpdateFailures = "kernel_update_failures";
+
     /// <summary>Times this host gave up every new flow at once because of a peer (event 1210).</summary>
     public const string ReleasesOfEverything = "releases_of_everything";
 
