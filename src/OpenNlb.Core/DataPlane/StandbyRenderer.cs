@@ -113,15 +113,13 @@ internal static class StandbyRenderer
     private static Standby? Find(Ownership ownership, int peer) => ownership.StandbyPeers.FirstOrDefault(p => p.Peer == peer);
 
     /// <summary>
-    /// The multiple-host rules, in a cluster with takeovers; none without: then the ruleset has no
-    /// standby chain and no jump to one, and a packet's path is what it was before takeovers.
+    /// The multiple-host rules: each has its standby chains, in every cluster. With takeovers they
+    /// serve a silent peer's buckets before the new map; without, they let the new map's claim
+    /// of a dead peer's buckets be one small transaction (<see cref="StandbySteps.ClaimThrough"/>).
     /// </summary>
     private static IEnumerable<int> MultipleRules(DataPlaneSpec spec) =>
-        Enumerable.Range(0, Enabled(spec) ? spec.Cluster.PortRules.Count : 0)
+        Enumerable.Range(0, spec.Cluster.PortRules.Count)
             .Where(i => spec.Cluster.PortRules[i].Filtering == FilteringMode.Multiple);
-
-    /// <summary>Whether the ruleset has the standby chains: the rule chains jump to them only then.</summary>
-    public static bool Enabled(DataPlaneSpec spec) => spec.Cluster.Heartbeat.Takeover;
 
     private static void RenderChain(StringBuilder s, string name, List<string> rules)
     {
