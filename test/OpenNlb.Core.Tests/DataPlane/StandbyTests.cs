@@ -11,7 +11,7 @@ public sealed class StandbyTests
     private static readonly DataPlaneSpec Spec = Mixed();
 
     [Fact]
-    public void FullRuleset_HoldsTheHeirSets_AndTheStandbyChainsNameOnlyPeersTakenOver()
+    public void FullRuleset_HoldsTheHeirSets_TheTakenFlags_AndOneGatedRulePerPeerWithHeirs()
     {
         var ownership = With(Base(), Heirs(2, [1, 2, 3], [4]), Heirs(3, [5], []) with { Active = true });
 
@@ -21,14 +21,26 @@ public sealed class StandbyTests
         Assert.Contains("set rule1_heir2 { typeof numgen inc mod 2; elements = { 4 }; }", full, StringComparison.Ordinal);
         Assert.Contains("set rule0_heir3 { typeof numgen inc mod 2; elements = { 5 }; }", full, StringComparison.Ordinal);
         Assert.DoesNotContain("rule1_heir3", full, StringComparison.Ordinal);
+        Assert.Contains("set taken2 { typeof meta protocol; }", full, StringComparison.Ordinal);
+        Assert.Contains("set taken3 { typeof meta protocol; elements = { ip }; }", full, StringComparison.Ordinal);
+        Assert.Contains("set taken { typeof meta protocol; elements = { ip }; }", full, StringComparison.Ordinal);
         Assert.Equal(
-            ["jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir3 counter name \"rule0_accepted\" accept"],
+            [
+                "meta protocol != @taken return",
+                "meta protocol @taken2 jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir2 counter name \"rule0_accepted\" accept",
+                "meta protocol @taken3 jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir3 counter name \"rule0_accepted\" accept",
+            ],
             Chain(full, "rule0_tcp_standby"));
         Assert.Equal(
-            ["jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir3 goto rule0_own"],
+            [
+                "meta protocol != @taken return",
+                "meta protocol @taken2 jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir2 goto rule0_own",
+                "meta protocol @taken3 jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir3 goto rule0_own",
+            ],
             Chain(full, "rule0_tcp_standby_admit"));
-        Assert.Empty(Chain(full, "rule1_udp_standby"));
-        Assert.Empty(Chain(full, "rule1_tcp_standby_admit"));
+        // dns: only peer 2 has heirs of it.
+        Assert.Equal(2, Chain(full, "rule1_udp_standby").Count);
+        Assert.Equal(2, Chain(full, "rule1_tcp_standby_admit").Count);
     }
 
     /// <summary>
@@ -49,7 +61,7 @@ public sealed class StandbyTests
                 "counter name \"rule0_dropped\" drop",
             ],
             Chain(full, "rule0_tcp"));
-        Assert.Empty(Chain(full, "rule0_tcp_standby"));
+        Assert.Equal("meta protocol != @taken return", Chain(full, "rule0_tcp_standby")[0]);
     }
 
     [Fact]
@@ -61,23 +73,20 @@ public sealed class StandbyTests
 
         var script = RulesetRenderer.RenderUpdate(Spec, before, after);
 
-        Assert.DoesNotContain("element", script, StringComparison.Ordinal);
+        // Two elements in two small sets: no rule and no bucket written.
         Assert.Equal(
-            [
-                "flush chain ip opennlb rule0_tcp_standby",
-                "add rule ip opennlb rule0_tcp_standby jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir2 counter name \"rule0_accepted\" accept",
-                "flush chain ip opennlb rule0_tcp_standby_admit",
-                "add rule ip opennlb rule0_tcp_standby_admit jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir2 goto rule0_own",
-            ],
-            script.ReplaceLineEndings("\n").Split('\n').Where(l => l.Contains("rule0", StringComparison.Ordinal)));
-        // web's two chains and dns's four (tcp and udp), each flushed and given one rule.
-        Assert.Equal(12, script.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            ["add element ip opennlb taken2 { ip }", "add element ip opennlb taken { ip }"],
+            script.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(
+            ["flush set ip opennlb taken2", "flush set ip opennlb taken"],
+            RulesetRenderer.RenderUpdate(Spec, after, before).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
     public void HeirSetChanges_CreateTheSetFirst_ThenDeleteAndAdd()
     {
         var script = RulesetRenderer.RenderUpdate(Spec, With(Base(), Heirs(2, [1, 2], [])), With(Base(), Heirs(2, [2, 3], [7])));
+        var lines = script.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(
             [
@@ -86,7 +95,11 @@ public sealed class StandbyTests
                 "add set ip opennlb rule1_heir2 { typeof numgen inc mod 2; }",
                 "add element ip opennlb rule1_heir2 { 7 }",
             ],
-            script.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            lines[..4]);
+
+        // dns's chains (tcp and udp, -300 and -150) gain their gated rule for peer 2, after its set exists; web's are unchanged.
+        Assert.Equal(4, lines.Count(l => l.StartsWith("flush chain ip opennlb rule1_", StringComparison.Ordinal)));
+        Assert.DoesNotContain(lines, l => l.Contains("rule0_tcp_standby", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -198,7 +211,9 @@ public sealed class StandbyTests
             steps[1]);
         Assert.Equal(to, steps[^1]);
         Assert.Equal(3, steps.Count);
-        Assert.DoesNotContain("element", RulesetRenderer.RenderUpdate(Spec, start, steps[0]), StringComparison.Ordinal);
+        Assert.Equal(
+            ["add element ip opennlb taken2 { ip }", "add element ip opennlb taken { ip }"],
+            RulesetRenderer.RenderUpdate(Spec, start, steps[0]).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>Only a claim of every heir bucket of the peer, of the same sets the kernel holds, goes through them.</summary>

@@ -60,8 +60,8 @@ public sealed class HandoverKernelTests(HandoverLabFixture fixture) : IClassFixt
 
     /// <summary>
     /// A dead peer's buckets claimed through the heir set the kernel holds ahead of time
-    /// (docs/convergence.md, "Claiming a dead host's buckets"): the first step switches the
-    /// standby rules on and writes no map element, and a new connection in that bucket is taken
+    /// (docs/convergence.md, "Claiming a dead host's buckets"): the first step only flags the
+    /// peer taken (two set elements, no rule, no bucket), and a new connection in that bucket is taken
     /// from then on; the steps after it write the bucket into the map and switch the standby off
     /// without a moment in which the bucket is refused.
     /// </summary>
@@ -83,7 +83,7 @@ public sealed class HandoverKernelTests(HandoverLabFixture fixture) : IClassFixt
 
         var steps = OwnershipSteps.Between(before, after).ToList();
         var first = RulesetRenderer.RenderUpdate(spec1, before, steps[0]);
-        Assert.DoesNotContain("element", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("rule", first, StringComparison.Ordinal);
         await lab.NftAsync(1, first);
 
         using var taken = await lab.ConnectEchoAsync(lab.PortIn(0, 21100));
