@@ -21,6 +21,13 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     /// <summary>Whether the kernel holds <paramref name="ownership"/> (as it holds one: <see cref="OwnershipSteps.InKernel"/>).</summary>
     public bool Holds(Ownership ownership) => Current is { } current && current.Equals(OwnershipSteps.InKernel(ownership));
 
+    /// <summary>
+    /// Whether the kernel takes new flows wherever <paramref name="ownership"/> does: its claims are
+    /// written (in the bucket maps or through a taken heir set), whatever heir-set steps are left.
+    /// </summary>
+    public bool Serves(Ownership ownership) =>
+        Holds(ownership) || (Current is { } current && OwnershipSteps.AcceptsNewWherever(current, OwnershipSteps.InKernel(ownership)));
+
     public void Install(Ownership ownership)
     {
         ownership = OwnershipSteps.InKernel(ownership);

@@ -54,6 +54,15 @@ public static class OwnershipSteps
                 yield return current;
             }
 
+            // The default host's traffic with the releases and claims, not after the heir sets
+            // (which are written a step per turn of the loop): a new default host that waited for
+            // them left ICMP and uncovered traffic unanswered for as long (seen: a lost ping).
+            if (DefaultStep(current, to, phase) is { } defaultStep)
+            {
+                current = defaultStep;
+                yield return current;
+            }
+
             // Up to MaxChanges per step across the rules, not per rule: each step is a transaction,
             // and a failover's few releases in each of four rules were four of them (5 to 20 ms
             // each on a loaded machine) before the heartbeat a peer waits for could leave.
@@ -132,6 +141,13 @@ public static class OwnershipSteps
         var active = o.StandbyPeers.Where(p => p.Active && p.Of(rule).Count > 0).ToList();
         return active.Count == 0 ? o.Rules[rule].Buckets : [.. o.Rules[rule].Buckets, .. active.SelectMany(p => p.Of(rule))];
     }
+
+    private static Ownership? DefaultStep(Ownership current, Ownership to, Phase phase) => phase switch
+    {
+        Phase.Release when current.IsDefaultHost && !to.IsDefaultHost => current with { IsDefaultHost = false, KeepsDefault = to.KeepsDefault },
+        Phase.Claim when !current.IsDefaultHost && to.IsDefaultHost => current with { IsDefaultHost = true, KeepsDefault = false },
+        _ => null,
+    };
 
     private enum Phase
     {

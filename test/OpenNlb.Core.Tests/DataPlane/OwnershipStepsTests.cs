@@ -58,6 +58,23 @@ public sealed class OwnershipStepsTests
         Assert.Equal([to], OwnershipSteps.Between(from, to));
     }
 
+    /// <summary>Becoming the default host is a claim: it comes before the heir sets, which the kernel writes a step per turn of the loop.</summary>
+    [Fact]
+    public void DefaultHost_IsClaimedBeforeTheHeirSetsAreWritten()
+    {
+        var rules = new[] { new RuleOwnership([1, 2, 3], false), RuleOwnership.None };
+        var from = new Ownership(rules, IsDefaultHost: false);
+        var heirs = new Standby(2, [Enumerable.Range(100, 3 * OwnershipSteps.MaxChanges).ToArray(), []], Active: false);
+        var to = new Ownership(rules, IsDefaultHost: true, Standbys: [heirs]);
+
+        var steps = OwnershipSteps.Between(from, to).ToList();
+
+        Assert.True(steps.Count > 3);
+        Assert.True(steps[0].IsDefaultHost);
+        Assert.Empty(steps[0].StandbyPeers);
+        Assert.Equal(to, steps[^1]);
+    }
+
     [Fact]
     public void NoChange_NoSteps()
     {
