@@ -55,10 +55,9 @@ internal static class SimCluster
         IReadOnlyList<MemberRule>? rules = null,
         MemberState initial = MemberState.Started,
         bool restarted = false,
-        ulong fingerprint = Fingerprint,
-        bool takeover = true) =>
+        ulong fingerprint = Fingerprint) =>
         new(
-            takeover ? Config : Config with { Heartbeat = Config.Heartbeat with { Takeover = false } },
+            Config,
             new LocalIdentity(ClusterId, fingerprint, priority, incarnation, Config.PortRules.Count),
             rules ?? DefaultRules(priority),
             initial,
