@@ -12,4 +12,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 crashes=${1:-20}
 shift || true
+. bench/release-nlbd.sh
 exec ./nlb bench convergence --crashes "$crashes" "$@"

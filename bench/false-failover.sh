@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-10}
 per_core=${2:-1}
+. bench/release-nlbd.sh
 lab=bff
 nlb=./nlb
 hogs=()

@@ -21,6 +21,13 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     /// <summary>Whether the kernel holds <paramref name="ownership"/> (as it holds one: <see cref="OwnershipSteps.InKernel"/>).</summary>
     public bool Holds(Ownership ownership) => Current is { } current && current.Equals(OwnershipSteps.InKernel(ownership));
 
+    /// <summary>
+    /// Whether the kernel takes new flows wherever <paramref name="ownership"/> does: its claims are
+    /// written (in the bucket maps or through a taken heir set), whatever heir-set steps are left.
+    /// </summary>
+    public bool Serves(Ownership ownership) =>
+        Holds(ownership) || (Current is { } current && OwnershipSteps.AcceptsNewWherever(current, OwnershipSteps.InKernel(ownership)));
+
     public void Install(Ownership ownership)
     {
         ownership = OwnershipSteps.InKernel(ownership);
@@ -35,12 +42,18 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     /// </summary>
     /// <param name="stepApplied">Called after each step: the loop is making progress (<see cref="HeartbeatWatchdog"/>).</param>
     /// <returns>
-    /// False when steps are left for the next call: after one step that only rewrites heir sets
-    /// (<see cref="StandbySteps"/>), so that writing them after a new map (tens of thousands of
-    /// elements on a loaded machine: half a second, seen starving the heartbeats into a false
-    /// failover) takes turns with the loop. What is left is never a release.
+    /// False when steps are left for the next call: once every release is done, one step per
+    /// call, so that the claims and the heir sets (tens of thousands of elements after a new map
+    /// on a loaded machine: half a second, seen starving the heartbeats into a false failover)
+    /// take turns with the loop, and the heartbeat that says this host released goes out before
+    /// them. What is left is never a release.
     /// </returns>
-    public bool Apply(Ownership next, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients, Action? stepApplied = null)
+    /// <param name="releasesOnly">
+    /// Stop before the first step if what is left releases nothing: the loop calls with it before
+    /// it sends a heartbeat (which must not promise more than the kernel enforces), and without it
+    /// after, so that a heartbeat saying this host released goes out before any claim is written.
+    /// </param>
+    public bool Apply(Ownership next, IReadOnlyList<HandoverFlow> flows, IReadOnlyList<HandoverClient> clients, Action? stepApplied = null, bool releasesOnly = false)
     {
         if (Current is null)
         {
@@ -69,10 +82,10 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
             _holding = true;
         }
 
-        var heirSteps = 0;
+        var applied = 0;
         foreach (var step in OwnershipSteps.Between(Current, next))
         {
-            if (StandbySteps.OnlyHeirsDiffer(Current, step) && heirSteps++ > 0)
+            if ((applied++ > 0 || releasesOnly) && OwnershipSteps.AcceptsNewWherever(next, Current))
             {
                 return false;
             }

@@ -40,7 +40,7 @@ internal sealed partial class NodeLoop
                 case ControlCall.Owner when call.Flow is { } flow:
                     var view = new HostView(
                         Current.Host.Priority,
-                        Name(node.Display(arrived)),
+                        Name(DisplayNow(arrived)),
                         node.Adopted.Epoch,
                         node.Adopted.Members.Select(m => m.Priority).ToList(),
                         node.Map,

@@ -52,7 +52,7 @@ internal sealed partial class NodeLoop
         if (request.Cluster || request.Node == me)
         {
             var local = RunLocally(kind, rule, number, now, from: null);
-            pending.Results[me] = Answered(me, local.Ok, local.Message, node.Display(now));
+            pending.Results[me] = Answered(me, local.Ok, local.Message, DisplayNow(now));
         }
 
         if (request.Node is { } target && target != me && !live.Contains(target))
@@ -153,7 +153,7 @@ internal sealed partial class NodeLoop
                 counters.Add("remote_requests_refused");
             }
 
-            reply = new RemoteReply(wire.Self.ClusterId, me, wire.Self.Incarnation, 0, request.RequestId, request.HostPriority, outcome.Ok, node.Display(now), outcome.Message);
+            reply = new RemoteReply(wire.Self.ClusterId, me, wire.Self.Incarnation, 0, request.RequestId, request.HostPriority, outcome.Ok, DisplayNow(now), outcome.Message);
             _answered[key] = reply;
             _answeredOrder.Enqueue(key);
             if (_answeredOrder.Count > AnsweredKept)

@@ -61,7 +61,11 @@ internal sealed partial class NodeLoop
             Log.Adopted(log, node.Adopted.Counter, node.Adopted.Issuer, string.Join(' ', node.Adopted.Members.Select(m => m.Priority)));
         }
 
-        if (node.Convergences != _lastConvergences)
+        // Converged once the kernel takes what the node claimed: claims are written a step per
+        // turn of the loop, after the heartbeat, and a host that said "converged" before its
+        // kernel did dropped traffic sent on the strength of it (seen in the end-to-end tests).
+        var served = kernel.Serves(node.Ownership);
+        if (node.Convergences != _lastConvergences && served)
         {
             _lastConvergenceMs = _changeSeenMs is { } seen ? now - seen : null;
             _changeSeenMs = null;
@@ -69,14 +73,18 @@ internal sealed partial class NodeLoop
             NoteConverged(now, _lastConvergenceMs);
         }
 
-        var display = node.Display(now);
+        var display = DisplayNow(now);
         if (display != _lastDisplay)
         {
             Log.StateChanged(log, Name(display), node.KeptOutReason ?? string.Empty);
             WriteStatus(now);
         }
 
-        (_lastView, _lastDisplay, _lastEpoch, _lastConvergences) = (view, display, node.Adopted.Epoch, node.Convergences);
+        (_lastView, _lastDisplay, _lastEpoch) = (view, display, node.Adopted.Epoch);
+        if (served)
+        {
+            _lastConvergences = node.Convergences;
+        }
         RememberMembers();
     }
 
@@ -129,7 +137,7 @@ internal sealed partial class NodeLoop
         {
             HostPriority = config.Host.Priority,
             ProcessId = Environment.ProcessId,
-            State = Name(node.Display(now)),
+            State = Name(DisplayNow(now)),
             Reason = node.KeptOutReason,
             LiveHosts = node.View(now),
             Members = node.Adopted.Members.Select(m => m.Priority).ToList(),
@@ -155,6 +163,12 @@ internal sealed partial class NodeLoop
             UpdatedAt = time.GetUtcNow(),
         };
     }
+
+    /// <summary>The node's state, but converging while the kernel has claims left to write.</summary>
+    private DisplayState DisplayNow(long now) =>
+        node.Display(now) is DisplayState.Converged or DisplayState.ConvergedDefault && !kernel.Serves(node.Ownership)
+            ? DisplayState.Converging
+            : node.Display(now);
 
     internal static string Name(DisplayState state) => state switch
     {

@@ -174,7 +174,10 @@ internal sealed partial class NodeLoop(
     /// <summary>Carries out what the node asks, kernel first: a heartbeat never promises more than the kernel enforces.</summary>
     private void Effects(long now)
     {
-        ApplyKernel();
+        // Releases before the heartbeat, which says this host released; claims after it, a step
+        // per turn of the loop: a peer waiting to hear that this host holds the new map (to claim
+        // a dead host's buckets) does not wait for this host's own claim too.
+        ApplyKernel(releasesOnly: true);
         if (node.HeartbeatDue(now))
         {
             // A kernel that could not be brought to what the node decided might accept more than
@@ -193,6 +196,7 @@ internal sealed partial class NodeLoop(
             }
         }
 
+        ApplyKernel(releasesOnly: false);
         foreach (var chunk in node.HandoverDue(now))
         {
             lock (_sendLock)
@@ -262,7 +266,7 @@ internal sealed partial class NodeLoop(
         WriteStatusAtMostEvery(now, 1000);
     }
 
-    private void ApplyKernel()
+    private void ApplyKernel(bool releasesOnly = false)
     {
         var (flows, clients) = node.TakeForeign();
         var target = node.Ownership;
@@ -275,8 +279,15 @@ internal sealed partial class NodeLoop(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            _kernelPending = !kernel.Apply(target, flows, clients, () => _watchdog?.LoopProgressed(NowMs));
+            var before = kernel.Current;
+            _kernelPending = !kernel.Apply(target, flows, clients, () => _watchdog?.LoopProgressed(NowMs), releasesOnly);
             _kernelBehind = false;
+            if (ReferenceEquals(before, kernel.Current) && flows.Count == 0 && clients.Count == 0)
+            {
+                // Only claims left, and they wait for the heartbeat: nothing was written.
+                return;
+            }
+
             counters.Add("kernel_updates");
             counters.Add("foreign_entries_installed", flows.Count + clients.Count);
             Log.KernelApplied(log, Describe(target), flows.Count + clients.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -27,6 +27,7 @@ public sealed partial class ConvergenceNode
         {
             // Holds on to the flows it has (a restart, a duplicate, a mismatch), takes nothing new.
             ForgetTakeovers();
+            ForgetClaim();
             if (_share.OwnsAnything)
             {
                 _share.Release(Share.Nothing(_rules.Length));
@@ -95,6 +96,7 @@ public sealed partial class ConvergenceNode
             }
 
             ForgetTakeovers();
+            ForgetClaim();
             _share.Release(Share.Nothing(_rules.Length));
             _claimDirty = true;
         }
@@ -112,8 +114,53 @@ public sealed partial class ConvergenceNode
             _share.Claim(CurrentShare());
             _shareDirty = true;
             _claimDirty = false;
+            _departed = null;
+            _claimed = (_adopted, participants.Values.Select(p => (p.Priority, p.Incarnation)).ToHashSet());
             Convergences++;
         }
+        else if (_claimDirty && _departed is { } departed && _state == MemberState.Started && MayClaimDeparted(participants, departed.Gone))
+        {
+            _share.ClaimAlso(CurrentShare().OnlyWhatWasOf(departed.Before, departed.Gone));
+            _shareDirty = true;
+            _departed = null;
+            EarlyClaims++;
+        }
+    }
+
+    /// <summary>
+    /// Whether this host may claim, of the adopted map, the buckets of hosts that left since the
+    /// map it claimed last, without waiting for the adopted map's hand-overs (docs/convergence.md,
+    /// "Claiming a dead host's buckets"). Every participant advertises the adopted map, so has
+    /// released everything outside its share of it; and each is one whose complete hand-over this
+    /// host held when it claimed the map before: whatever such a host keeps in a departed host's
+    /// buckets, it kept then and listed then (under that map it owned only its own share), and
+    /// this host installed those entries as foreign flows and clients. The hand-overs of the new
+    /// map list what the remaining hosts release now: their own buckets, which this waits for.
+    /// </summary>
+    private bool MayClaimDeparted(Dictionary<int, PeerRecord> participants, HashSet<int> gone) =>
+        _claimed is { } claimed
+        && gone.All(g => !participants.ContainsKey(g))
+        && participants.Values.All(p =>
+            (!TakeoverOn || CountsMe(p))
+            && p.Latest.AdoptedOrNone.Equals(_adopted)
+            && claimed.With.Contains((p.Priority, p.Incarnation)));
+
+    /// <summary>
+    /// The members of <paramref name="before"/> that <paramref name="after"/> lacks, if it lacks
+    /// some, this host is not one of them, and the others are there with the same settings: the
+    /// new map is the old one less hosts that left.
+    /// </summary>
+    private HashSet<int>? Departed(Proposal before, Proposal after)
+    {
+        var gone = before.Members.Select(m => m.Priority).Except(after.Members.Select(m => m.Priority)).ToHashSet();
+        var stay = before.Members.Where(m => !gone.Contains(m.Priority)).ToList();
+        return gone.Count > 0 && !gone.Contains(_me) && SameMembers(stay, after.Members) ? gone : null;
+    }
+
+    private void ForgetClaim()
+    {
+        _claimed = null;
+        _departed = null;
     }
 
     /// <summary>
@@ -148,11 +195,13 @@ public sealed partial class ConvergenceNode
 
     /// <summary>
     /// Computes the heirs of one more peer of the adopted map, once this host holds its share of it:
-    /// an allocation each, so one per update keeps the loop short in a large cluster.
+    /// an allocation each, so one per update keeps the loop short in a large cluster. With takeovers
+    /// or without: without, they make the new map's claim of a dead peer's buckets one small
+    /// transaction (docs/convergence.md, "Claiming through the heir sets").
     /// </summary>
     private void RefreshHeirs()
     {
-        if (!TakeoverOn || _map is null || !_participant || _claimDirty)
+        if (_map is null || !_participant || _claimDirty)
         {
             return;
         }
@@ -234,6 +283,12 @@ public sealed partial class ConvergenceNode
             return;
         }
 
+        // Straight from a map this host claimed to the same map less hosts that left: their
+        // buckets may be claimed before this map's hand-overs are complete (MayClaimDeparted).
+        _departed = !_claimDirty && _claimed?.Proposal.Equals(_adopted) == true && _map is { } before
+            && Departed(_adopted, proposal) is { } gone
+            ? (before, gone)
+            : null;
         _adopted = proposal;
         _map = map;
         TrackCounter(proposal);
@@ -409,6 +464,7 @@ public sealed partial class ConvergenceNode
     private void StopNow()
     {
         ForgetTakeovers();
+        ForgetClaim();
         _state = MemberState.Stopped;
         _drainDeadline = null;
         _share.DropAll();

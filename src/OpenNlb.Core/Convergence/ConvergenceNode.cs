@@ -56,6 +56,20 @@ public sealed partial class ConvergenceNode
     /// <summary>Peers of the adopted map that fell silent and whose inherited buckets this host took at once.</summary>
     private readonly HashSet<int> _takenOver = [];
 
+    /// <summary>
+    /// The proposal this host last claimed in full, and the participants (priority, incarnation)
+    /// whose complete hand-overs it held then: what makes claiming a departed host's buckets of
+    /// the next map safe before that map's hand-overs arrive (<see cref="_departed"/>).
+    /// </summary>
+    private (Proposal Proposal, HashSet<(int Priority, ulong Incarnation)> With)? _claimed;
+
+    /// <summary>
+    /// After adopting, straight from a map this host had claimed, a map of the same members less
+    /// some that left: that earlier map and those members (docs/convergence.md, "Claiming a dead
+    /// host's buckets"). Null once used, or when anything else happened.
+    /// </summary>
+    private (ClusterMap Before, HashSet<int> Gone)? _departed;
+
     private IReadOnlyList<Standby>? _standbys;
     private (Ownership Share, Ownership Whole)? _ownership;
 
@@ -107,6 +121,9 @@ public sealed partial class ConvergenceNode
     /// load, these are what a cluster that keeps re-converging shows.
     /// </summary>
     public long ReleasesOfEverything { get; private set; }
+
+    /// <summary>Times this host claimed departed hosts' buckets of a new map before its hand-overs were complete.</summary>
+    public long EarlyClaims { get; private set; }
 
     public string? LastReleaseOfEverything { get; private set; }
 

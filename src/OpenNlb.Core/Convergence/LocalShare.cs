@@ -100,6 +100,32 @@ internal sealed class LocalShare
         }
     }
 
+    /// <summary>Owns the share as well as what it owns (kept buckets that come back become owned); releases nothing.</summary>
+    public void ClaimAlso(Share share)
+    {
+        for (var i = 0; i < _rules.Count; i++)
+        {
+            var owned = _owned[i];
+            for (var b = 0; b < owned.Length; b++)
+            {
+                if (!owned[b] && share.Owns(i, b))
+                {
+                    (owned[b], _kept[i][b], _snapshot) = (true, false, null);
+                }
+            }
+
+            if (!_ownedSingle[i] && share.HandlesSingle(i))
+            {
+                (_ownedSingle[i], _keptSingle[i], _snapshot) = (true, false, null);
+            }
+        }
+
+        if (!_ownedDefault && share.IsDefault)
+        {
+            (_ownedDefault, _keptDefault, _snapshot) = (true, false, null);
+        }
+    }
+
     /// <summary>Drops everything, owned and kept, for all rules or one (stop, disable).</summary>
     public void DropAll(int? rule = null)
     {

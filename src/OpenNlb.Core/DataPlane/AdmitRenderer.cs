@@ -25,7 +25,7 @@ internal static class AdmitRenderer
         // `meta nfproto` would read better, but nft refuses it outside the inet family; the
         // ethertype of every packet of this table is "ip".
         LeaseRenderer.RenderSet(s, spec);
-        if (StandbyRenderer.Enabled(spec))
+        if (HasHold(spec))
         {
             s.AppendLine(Inv($"  set {NftNames.Hold} {{ typeof meta protocol; }}"));
         }
@@ -72,6 +72,9 @@ internal static class AdmitRenderer
         s.AppendLine("  }");
     }
 
+    /// <summary>Whether the ruleset has the hold: only with takeovers, the one case that sets it.</summary>
+    public static bool HasHold(DataPlaneSpec spec) => spec.Cluster.Heartbeat.Takeover;
+
     public static void RenderAdmitChain(StringBuilder s, DataPlaneSpec spec)
     {
         s.AppendLine(Inv($"  chain {NftNames.Admit} {{"));
@@ -83,7 +86,7 @@ internal static class AdmitRenderer
         // Held: this host gives up every new flow at once, while the thousands of map elements that
         // say so bucket by bucket are still being written (HandoverRenderer.Hold). Only with
         // takeovers, the one case that sets it; without, no packet pays for the lookup.
-        if (StandbyRenderer.Enabled(spec))
+        if (HasHold(spec))
         {
             s.AppendLine(Inv($"    meta protocol @{NftNames.Hold} drop"));
         }
@@ -110,10 +113,7 @@ internal static class AdmitRenderer
                     s.AppendLine(Inv($"  chain {NftNames.RuleAdmitChain(i, l4)} {{"));
                     s.AppendLine(Inv($"    {hash} vmap @{NftNames.KeptMap(i)}"));
                     s.AppendLine(Inv($"    {hash} @{NftNames.BucketMap(i)} goto {NftNames.OwnChain(i)}"));
-                    if (StandbyRenderer.Enabled(spec))
-                    {
-                        s.AppendLine(Inv($"    jump {NftNames.StandbyAdmitChain(i, l4)}"));
-                    }
+                    s.AppendLine(Inv($"    jump {NftNames.StandbyAdmitChain(i, l4)}"));
                     s.AppendLine("    drop");
                     s.AppendLine("  }");
                 }

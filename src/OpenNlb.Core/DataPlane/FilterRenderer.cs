@@ -144,10 +144,7 @@ internal static class FilterRenderer
                     // A lookup rather than a vmap, so that the verdict can be counted; the lookup
                     // and the hash are the same work, the counter one per-CPU addition.
                     s.AppendLine(Inv($"    {Hash(spec, rules[i], l4)} @{NftNames.BucketMap(i)} {Count(NftNames.AcceptedCounter(i), "accept")}"));
-                    if (StandbyRenderer.Enabled(spec))
-                    {
-                        s.AppendLine(Inv($"    jump {NftNames.StandbyChain(i, l4)}"));
-                    }
+                    s.AppendLine(Inv($"    jump {NftNames.StandbyChain(i, l4)}"));
                     s.AppendLine(Inv($"    {Count(NftNames.DroppedCounter(i), "drop")}"));
                     s.AppendLine("  }");
                 }

@@ -94,10 +94,16 @@ public static class NftNames
     /// <summary>Set of rule i's buckets this host inherits if host <paramref name="peer"/> dies.</summary>
     public static string HeirSet(int rule, int peer) => Name(rule, string.Create(CultureInfo.InvariantCulture, $"heir{peer}"));
 
-    /// <summary>-300 chain of rule i: one rule per peer taken over, accepting its inherited buckets.</summary>
+    /// <summary>Set holding one element ("ip") while this host serves host <paramref name="peer"/>'s heir buckets (a takeover, or a claim through them).</summary>
+    public static string TakenSet(int peer) => string.Create(CultureInfo.InvariantCulture, $"taken{peer}");
+
+    /// <summary>Set holding one element ("ip") while any peer is in its <see cref="TakenSet"/>: the one test a packet pays otherwise.</summary>
+    public const string AnyTaken = "taken";
+
+    /// <summary>-300 chain of rule i: one rule per peer with heirs, accepting them while the peer is taken.</summary>
     public static string StandbyChain(int rule, string transport) => Name(rule, $"{transport}_standby");
 
-    /// <summary>-150 chain of rule i: one rule per peer taken over, admitting new flows of its inherited buckets.</summary>
+    /// <summary>-150 chain of rule i: one rule per peer with heirs, admitting new flows in them while the peer is taken.</summary>
     public static string StandbyAdmitChain(int rule, string transport) => Name(rule, $"{transport}_standby_admit");
 
     private static string Name(int rule, string what) => string.Create(CultureInfo.InvariantCulture, $"rule{rule}_{what}");

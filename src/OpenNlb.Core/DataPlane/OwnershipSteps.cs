@@ -2,7 +2,7 @@ namespace OpenNlb.Core.DataPlane;
 
 /// <summary>
 /// Splits a move from one ownership to another into steps of at most <see cref="MaxChanges"/>
-/// bucket changes: a takeover first, then releases, then claims, then the heir sets, then the rest. Every intermediate state is safe:
+/// bucket changes: releases first, then a takeover or a claim through heir sets, then claims, then the heir sets, then the rest. Every intermediate state is safe:
 /// a partial release only narrows what the last heartbeat promised, and a partial claim owns a
 /// subset of the share that all hosts agreed on. Small transactions let the lease renewal and the
 /// heartbeat watchdog in between: the kernel runs one nftables transaction at a time, and a claim
@@ -43,30 +43,50 @@ public static class OwnershipSteps
     public static IEnumerable<Ownership> Between(Ownership from, Ownership to)
     {
         var current = from;
-
-        // A takeover first, before anything else the move holds: it is what a dead host's clients
-        // wait for, and it is one small transaction (StandbySteps).
-        if (StandbySteps.Takeover(from, to) is { } taken)
-        {
-            current = taken;
-            yield return current;
-        }
-
         foreach (var phase in new[] { Phase.Release, Phase.Claim, Phase.Rest })
         {
-            for (var i = 0; i < to.Rules.Count; i++)
+            // Right after the releases, before the bucket maps: a takeover, or a claim of a dead
+            // peer's heirs. Either is what that peer's clients wait for, and one small
+            // transaction (StandbySteps).
+            if (phase == Phase.Claim && (StandbySteps.Takeover(current, to) ?? StandbySteps.ClaimThrough(current, to)) is { } taken)
             {
-                while (true)
-                {
-                    var next = Step(current.Rules[i], to.Rules[i], phase);
-                    if (next.Equals(current.Rules[i]))
-                    {
-                        break;
-                    }
+                current = taken;
+                yield return current;
+            }
 
-                    current = current with { Rules = Replace(current.Rules, i, next) };
-                    yield return current;
+            // The default host's traffic with the releases and claims, not after the heir sets
+            // (which are written a step per turn of the loop): a new default host that waited for
+            // them left ICMP and uncovered traffic unanswered for as long (seen: a lost ping).
+            if (DefaultStep(current, to, phase) is { } defaultStep)
+            {
+                current = defaultStep;
+                yield return current;
+            }
+
+            // Up to MaxChanges per step across the rules, not per rule: each step is a transaction,
+            // and a failover's few releases in each of four rules were four of them (5 to 20 ms
+            // each on a loaded machine) before the heartbeat a peer waits for could leave.
+            while (true)
+            {
+                var rules = current.Rules.ToArray();
+                var budget = MaxChanges;
+                for (var i = 0; i < rules.Length && budget > 0; i++)
+                {
+                    var (next, changes) = Step(rules[i], to.Rules[i], phase, budget);
+                    if (!next.Equals(rules[i]))
+                    {
+                        rules[i] = next;
+                        budget -= Math.Max(1, changes);
+                    }
                 }
+
+                if (budget == MaxChanges)
+                {
+                    break;
+                }
+
+                current = current with { Rules = rules };
+                yield return current;
             }
         }
 
@@ -82,6 +102,53 @@ public static class OwnershipSteps
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="wide"/> accepts new flows wherever <paramref name="narrow"/> does
+    /// (buckets in the maps or in the heir set of a peer taken over, single-host rules, the
+    /// default host's traffic). When the target of a move does so of where the kernel is, what is
+    /// left of the move releases nothing, and may wait for the loop's next turn: the heartbeat
+    /// goes out first.
+    /// </summary>
+    public static bool AcceptsNewWherever(Ownership wide, Ownership narrow)
+    {
+        if (narrow.IsDefaultHost && !wide.IsDefaultHost)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < narrow.Rules.Count; i++)
+        {
+            if (narrow.Rules[i].HandlesSingle && !wide.Rules[i].HandlesSingle)
+            {
+                return false;
+            }
+
+            var narrowNew = NewFlowBuckets(narrow, i);
+            var wideNew = NewFlowBuckets(wide, i);
+            var size = BucketBitmap.SizeFor(narrowNew, wideNew);
+            var accepted = BucketBitmap.Of(wideNew, size);
+            if (narrowNew.Any(b => !accepted[b]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static IReadOnlyList<int> NewFlowBuckets(Ownership o, int rule)
+    {
+        var active = o.StandbyPeers.Where(p => p.Active && p.Of(rule).Count > 0).ToList();
+        return active.Count == 0 ? o.Rules[rule].Buckets : [.. o.Rules[rule].Buckets, .. active.SelectMany(p => p.Of(rule))];
+    }
+
+    private static Ownership? DefaultStep(Ownership current, Ownership to, Phase phase) => phase switch
+    {
+        Phase.Release when current.IsDefaultHost && !to.IsDefaultHost => current with { IsDefaultHost = false, KeepsDefault = to.KeepsDefault },
+        Phase.Claim when !current.IsDefaultHost && to.IsDefaultHost => current with { IsDefaultHost = true, KeepsDefault = false },
+        _ => null,
+    };
+
     private enum Phase
     {
         Release,
@@ -89,13 +156,13 @@ public static class OwnershipSteps
         Rest,
     }
 
-    /// <summary>Up to MaxChanges of one phase's bucket changes of one rule (bitmaps: <see cref="BucketBitmap"/>).</summary>
-    private static RuleOwnership Step(RuleOwnership now, RuleOwnership target, Phase phase)
+    /// <summary>Up to <paramref name="budget"/> of one phase's bucket changes of one rule, and how many it made (bitmaps: <see cref="BucketBitmap"/>).</summary>
+    private static (RuleOwnership Rule, int Changes) Step(RuleOwnership now, RuleOwnership target, Phase phase, int budget)
     {
         var size = BucketBitmap.SizeFor(now.Buckets, now.KeptBuckets, target.Buckets, target.KeptBuckets);
         var owned = BucketBitmap.Of(now.Buckets, size);
         var kept = BucketBitmap.Of(now.KeptBuckets, size);
-        var budget = MaxChanges;
+        var allowed = budget;
         switch (phase)
         {
             case Phase.Release:
@@ -117,7 +184,7 @@ public static class OwnershipSteps
                     }
                 }
 
-                return new RuleOwnership(BucketBitmap.Indices(owned), now.HandlesSingle && target.HandlesSingle, BucketBitmap.Indices(kept), now.KeepsSingle || (now.HandlesSingle && target.KeepsSingle));
+                return (new RuleOwnership(BucketBitmap.Indices(owned), now.HandlesSingle && target.HandlesSingle, BucketBitmap.Indices(kept), now.KeepsSingle || (now.HandlesSingle && target.KeepsSingle)), allowed - budget);
             case Phase.Claim:
                 foreach (var b in target.Buckets)
                 {
@@ -134,16 +201,9 @@ public static class OwnershipSteps
                     }
                 }
 
-                return new RuleOwnership(BucketBitmap.Indices(owned), now.HandlesSingle || target.HandlesSingle, BucketBitmap.Indices(kept), now.KeepsSingle && !target.HandlesSingle);
+                return (new RuleOwnership(BucketBitmap.Indices(owned), now.HandlesSingle || target.HandlesSingle, BucketBitmap.Indices(kept), now.KeepsSingle && !target.HandlesSingle), allowed - budget);
             default:
-                return target;
+                return (target, now.KeptBuckets.Count + target.KeptBuckets.Count);
         }
-    }
-
-    private static RuleOwnership[] Replace(IReadOnlyList<RuleOwnership> rules, int index, RuleOwnership rule)
-    {
-        var copy = rules.ToArray();
-        copy[index] = rule;
-        return copy;
     }
 }

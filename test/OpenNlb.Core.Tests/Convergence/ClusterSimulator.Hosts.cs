@@ -34,7 +34,7 @@ internal sealed partial class ClusterSimulator
         host.Collecting = null;
         host.PlannedWake = long.MaxValue;
         host.Node = new ConvergenceNode(
-            SimCluster.Settings(host.Priority, host.Incarnation, host.ConfiguredRules, initial, restarted, host.Fingerprint),
+            SimCluster.Settings(host.Priority, host.Incarnation, host.ConfiguredRules, initial, restarted, host.Fingerprint, Takeover),
             Now);
         ScheduleRetain(host);
         Service(host);

@@ -19,6 +19,9 @@ internal sealed partial class ClusterSimulator(int seed)
 
     public int Seed { get; } = seed;
 
+    /// <summary>Whether the hosts take silent peers over (cluster.heartbeat.takeover); the default is off, as in a configuration that says nothing.</summary>
+    public bool Takeover { get; init; }
+
     public Random Random { get; } = new(seed);
 
     public long Now { get; private set; }

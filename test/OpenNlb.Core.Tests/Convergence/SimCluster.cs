@@ -55,9 +55,10 @@ internal static class SimCluster
         IReadOnlyList<MemberRule>? rules = null,
         MemberState initial = MemberState.Started,
         bool restarted = false,
-        ulong fingerprint = Fingerprint) =>
+        ulong fingerprint = Fingerprint,
+        bool takeover = true) =>
         new(
-            Config,
+            takeover ? Config : Config with { Heartbeat = Config.Heartbeat with { Takeover = false } },
             new LocalIdentity(ClusterId, fingerprint, priority, incarnation, Config.PortRules.Count),
             rules ?? DefaultRules(priority),
             initial,

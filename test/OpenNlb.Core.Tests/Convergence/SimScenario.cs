@@ -20,7 +20,8 @@ internal static class SimScenario
 
     public static ClusterSimulator Run(int seed, long faultMs = 4000, long quietMs = 3000, Action<string>? echo = null)
     {
-        var sim = new ClusterSimulator(seed);
+        // Both protocols: odd seeds with takeovers, even seeds without (the default).
+        var sim = new ClusterSimulator(seed) { Takeover = seed % 2 == 1 };
         sim.Trace.Echo = echo;
         var random = sim.Random;
         sim.Network.MaxDelayMs = random.Next(MaxDelayMs + 1);

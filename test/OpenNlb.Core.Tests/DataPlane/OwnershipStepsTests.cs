@@ -20,13 +20,15 @@ public sealed class OwnershipStepsTests
             var claiming = false;
             foreach (var step in steps)
             {
+                var changes = 0;
                 for (var r = 0; r < step.Rules.Count; r++)
                 {
                     var was = previous.Rules[r].Buckets.ToHashSet();
                     var now = step.Rules[r].Buckets.ToHashSet();
                     var gained = now.Except(was).Count();
                     var lost = was.Except(now).Count();
-                    Assert.True(gained + lost <= OwnershipSteps.MaxChanges, $"run {run}: a step changes {gained + lost} owned buckets");
+                    changes += gained + lost;
+                    Assert.True(changes <= OwnershipSteps.MaxChanges, $"run {run}: a step changes {changes} owned buckets, over its rules");
 
                     // Never owns what neither end owns, and never owns and keeps one bucket.
                     Assert.True(now.IsSubsetOf(from.Rules[r].Buckets.Union(to.Rules[r].Buckets)));
@@ -44,6 +46,33 @@ public sealed class OwnershipStepsTests
                 previous = step;
             }
         }
+    }
+
+    /// <summary>A few changes in each of several rules are one step (one transaction), not one per rule.</summary>
+    [Fact]
+    public void SmallChangesInSeveralRules_AreOneStep()
+    {
+        var from = new Ownership([new RuleOwnership([1, 2, 3], false), new RuleOwnership([1, 2, 3], false), new RuleOwnership([1, 2, 3], false)], IsDefaultHost: false);
+        var to = new Ownership([new RuleOwnership([1, 2], false, [3]), new RuleOwnership([1, 2], false, [3]), new RuleOwnership([1, 2], false, [3])], IsDefaultHost: false);
+
+        Assert.Equal([to], OwnershipSteps.Between(from, to));
+    }
+
+    /// <summary>Becoming the default host is a claim: it comes before the heir sets, which the kernel writes a step per turn of the loop.</summary>
+    [Fact]
+    public void DefaultHost_IsClaimedBeforeTheHeirSetsAreWritten()
+    {
+        var rules = new[] { new RuleOwnership([1, 2, 3], false), RuleOwnership.None };
+        var from = new Ownership(rules, IsDefaultHost: false);
+        var heirs = new Standby(2, [Enumerable.Range(100, 3 * OwnershipSteps.MaxChanges).ToArray(), []], Active: false);
+        var to = new Ownership(rules, IsDefaultHost: true, Standbys: [heirs]);
+
+        var steps = OwnershipSteps.Between(from, to).ToList();
+
+        Assert.True(steps.Count > 3);
+        Assert.True(steps[0].IsDefaultHost);
+        Assert.Empty(steps[0].StandbyPeers);
+        Assert.Equal(to, steps[^1]);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class StandbyTests
     private static readonly DataPlaneSpec Spec = Mixed();
 
     [Fact]
-    public void FullRuleset_HoldsTheHeirSets_AndTheStandbyChainsNameOnlyPeersTakenOver()
+    public void FullRuleset_HoldsTheHeirSets_TheTakenFlags_AndOneGatedRulePerPeerWithHeirs()
     {
         var ownership = With(Base(), Heirs(2, [1, 2, 3], [4]), Heirs(3, [5], []) with { Active = true });
 
@@ -21,25 +21,47 @@ public sealed class StandbyTests
         Assert.Contains("set rule1_heir2 { typeof numgen inc mod 2; elements = { 4 }; }", full, StringComparison.Ordinal);
         Assert.Contains("set rule0_heir3 { typeof numgen inc mod 2; elements = { 5 }; }", full, StringComparison.Ordinal);
         Assert.DoesNotContain("rule1_heir3", full, StringComparison.Ordinal);
+        Assert.Contains("set taken2 { typeof meta protocol; }", full, StringComparison.Ordinal);
+        Assert.Contains("set taken3 { typeof meta protocol; elements = { ip }; }", full, StringComparison.Ordinal);
+        Assert.Contains("set taken { typeof meta protocol; elements = { ip }; }", full, StringComparison.Ordinal);
         Assert.Equal(
-            ["jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir3 counter name \"rule0_accepted\" accept"],
+            [
+                "meta protocol != @taken return",
+                "meta protocol @taken2 jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir2 counter name \"rule0_accepted\" accept",
+                "meta protocol @taken3 jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir3 counter name \"rule0_accepted\" accept",
+            ],
             Chain(full, "rule0_tcp_standby"));
         Assert.Equal(
-            ["jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir3 goto rule0_own"],
+            [
+                "meta protocol != @taken return",
+                "meta protocol @taken2 jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir2 goto rule0_own",
+                "meta protocol @taken3 jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir3 goto rule0_own",
+            ],
             Chain(full, "rule0_tcp_standby_admit"));
-        Assert.Empty(Chain(full, "rule1_udp_standby"));
-        Assert.Empty(Chain(full, "rule1_tcp_standby_admit"));
+        // dns: only peer 2 has heirs of it.
+        Assert.Equal(2, Chain(full, "rule1_udp_standby").Count);
+        Assert.Equal(2, Chain(full, "rule1_tcp_standby_admit").Count);
     }
 
-    /// <summary>Without takeovers (the default) a packet's path is what it was before them: no standby chain, no jump, no hold.</summary>
+    /// <summary>
+    /// Without takeovers (the default) the standby chains are there too (a claim of a dead peer's
+    /// heirs goes through them), but not the hold, which only a takeover's give-back sets.
+    /// </summary>
     [Fact]
-    public void WithoutTakeover_TheRulesetHasNoStandbyChainNorHold()
+    public void WithoutTakeover_TheRulesetHasTheStandbyChainsButNoHold()
     {
-        var full = RulesetRenderer.RenderFull(WithoutTakeover(Spec), Base());
+        var full = RulesetRenderer.RenderFull(WithoutTakeover(Spec), With(Base(), Heirs(2, [9], [])));
 
-        Assert.DoesNotContain("standby", full, StringComparison.Ordinal);
         Assert.DoesNotContain("hold", full, StringComparison.Ordinal);
-        Assert.Equal(["jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_buckets counter name \"rule0_accepted\" accept", "counter name \"rule0_dropped\" drop"], Chain(full, "rule0_tcp"));
+        Assert.Contains("set rule0_heir2 { typeof numgen inc mod 2; elements = { 9 }; }", full, StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                "jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_buckets counter name \"rule0_accepted\" accept",
+                "jump rule0_tcp_standby",
+                "counter name \"rule0_dropped\" drop",
+            ],
+            Chain(full, "rule0_tcp"));
+        Assert.Equal("meta protocol != @taken return", Chain(full, "rule0_tcp_standby")[0]);
     }
 
     [Fact]
@@ -51,23 +73,20 @@ public sealed class StandbyTests
 
         var script = RulesetRenderer.RenderUpdate(Spec, before, after);
 
-        Assert.DoesNotContain("element", script, StringComparison.Ordinal);
+        // Two elements in two small sets: no rule and no bucket written.
         Assert.Equal(
-            [
-                "flush chain ip opennlb rule0_tcp_standby",
-                "add rule ip opennlb rule0_tcp_standby jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir2 counter name \"rule0_accepted\" accept",
-                "flush chain ip opennlb rule0_tcp_standby_admit",
-                "add rule ip opennlb rule0_tcp_standby_admit jhash ip saddr . tcp sport mod 64 seed 0x00000001 @rule0_heir2 goto rule0_own",
-            ],
-            script.ReplaceLineEndings("\n").Split('\n').Where(l => l.Contains("rule0", StringComparison.Ordinal)));
-        // web's two chains and dns's four (tcp and udp), each flushed and given one rule.
-        Assert.Equal(12, script.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            ["add element ip opennlb taken2 { ip }", "add element ip opennlb taken { ip }"],
+            script.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(
+            ["flush set ip opennlb taken2", "flush set ip opennlb taken"],
+            RulesetRenderer.RenderUpdate(Spec, after, before).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
     public void HeirSetChanges_CreateTheSetFirst_ThenDeleteAndAdd()
     {
         var script = RulesetRenderer.RenderUpdate(Spec, With(Base(), Heirs(2, [1, 2], [])), With(Base(), Heirs(2, [2, 3], [7])));
+        var lines = script.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(
             [
@@ -76,7 +95,11 @@ public sealed class StandbyTests
                 "add set ip opennlb rule1_heir2 { typeof numgen inc mod 2; }",
                 "add element ip opennlb rule1_heir2 { 7 }",
             ],
-            script.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            lines[..4]);
+
+        // dns's chains (tcp and udp, -300 and -150) gain their gated rule for peer 2, after its set exists; web's are unchanged.
+        Assert.Equal(4, lines.Count(l => l.StartsWith("flush chain ip opennlb rule1_", StringComparison.Ordinal)));
+        Assert.DoesNotContain(lines, l => l.Contains("rule0_tcp_standby", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -122,7 +145,7 @@ public sealed class StandbyTests
         for (var run = 0; run < 300; run++)
         {
             var from = RandomOwnership(random, fromNode: false);
-            var to = RandomOwnership(random, fromNode: true);
+            var to = random.Next(2) == 0 ? RandomOwnership(random, fromNode: true) : NewMapWithoutAPeer(random, from);
             var steps = OwnershipSteps.Between(from, to).ToList();
             Assert.Equal(to, steps.Count == 0 ? from : steps[^1]);
 
@@ -133,6 +156,8 @@ public sealed class StandbyTests
                 {
                     var both = Accepted(from, r).Intersect(Accepted(to, r)).ToHashSet();
                     Assert.True(both.IsSubsetOf(Accepted(step, r)), $"run {run}: rule {r} loses a bucket held at both ends");
+                    var either = Accepted(from, r).Union(Accepted(to, r)).ToHashSet();
+                    Assert.True(Accepted(step, r).IsSubsetOf(either), $"run {run}: rule {r} accepts a bucket neither end does");
                     var changes = step.StandbyPeers.Sum(p => Changed(previous, p, r));
                     Assert.True(changes <= OwnershipSteps.MaxChanges, $"run {run}: a step changes {changes} heir elements");
                 }
@@ -145,18 +170,77 @@ public sealed class StandbyTests
 
                 previous = step;
             }
+
+            // The kernel may stop after a step from which the target accepts wherever it does
+            // (KernelDataPlane.Apply): nothing after such a step may release.
+            for (var k = 0; k < steps.Count; k++)
+            {
+                if (!OwnershipSteps.AcceptsNewWherever(to, steps[k]))
+                {
+                    continue;
+                }
+
+                for (var later = k + 1; later < steps.Count; later++)
+                {
+                    for (var r = 0; r < 2; r++)
+                    {
+                        Assert.True(Accepted(steps[k], r).IsSubsetOf(Accepted(steps[later], r)), $"run {run}: step {later} releases what step {k} accepted, after the move could wait");
+                    }
+                }
+            }
         }
     }
 
+    /// <summary>
+    /// The new map without a peer that died gives this host its heirs of that peer: the kernel
+    /// switches their standby on first (one small step), then writes them into the bucket map,
+    /// then switches the standby off. The failover waits only for the first.
+    /// </summary>
     [Fact]
-    public void OnlyHeirsDiffer_IsAStepThatChangesNothingAccepted()
+    public void Steps_ClaimADeadPeersHeirsThroughTheirSetFirst_ThenWriteTheMaps()
     {
-        var a = With(Base(), Heirs(2, [1, 2], []));
+        var heirs = Enumerable.Range(32, 32).ToArray();
+        var start = With(Base(), Heirs(2, heirs, []));
+        var to = With(Base(owned: [.. Enumerable.Range(0, 8), .. heirs]), Heirs(2, heirs, []));
 
-        Assert.True(StandbySteps.OnlyHeirsDiffer(a, With(Base(), Heirs(2, [1, 2, 3], []))));
-        Assert.False(StandbySteps.OnlyHeirsDiffer(a, a));
-        Assert.False(StandbySteps.OnlyHeirsDiffer(a, With(Base(), Heirs(2, [1, 2], []) with { Active = true })));
-        Assert.False(StandbySteps.OnlyHeirsDiffer(a, With(Base(owned: [0, 1]), Heirs(2, [1, 2, 3], []))));
+        var steps = OwnershipSteps.Between(start, to).ToList();
+
+        Assert.Equal(start with { Standbys = [Heirs(2, heirs, []) with { Active = true }] }, steps[0]);
+        Assert.Equal(
+            to with { Standbys = [Heirs(2, heirs, []) with { Active = true }] },
+            steps[1]);
+        Assert.Equal(to, steps[^1]);
+        Assert.Equal(3, steps.Count);
+        Assert.Equal(
+            ["add element ip opennlb taken2 { ip }", "add element ip opennlb taken { ip }"],
+            RulesetRenderer.RenderUpdate(Spec, start, steps[0]).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>Only a claim of every heir bucket of the peer, of the same sets the kernel holds, goes through them.</summary>
+    [Fact]
+    public void ClaimThrough_OnlyWhenTheTargetOwnsEveryHeirBucketOfTheSetsHeld()
+    {
+        var heirs = Enumerable.Range(32, 32).ToArray();
+        var start = With(Base(), Heirs(2, heirs, []));
+
+        Assert.Null(StandbySteps.ClaimThrough(start, With(Base(owned: [.. Enumerable.Range(0, 8), .. heirs[1..]]), Heirs(2, heirs, []))));
+        Assert.Null(StandbySteps.ClaimThrough(start, With(Base(owned: [.. Enumerable.Range(0, 8), .. heirs]), Heirs(2, heirs[1..], []))));
+        Assert.Null(StandbySteps.ClaimThrough(With(Base(owned: [.. Enumerable.Range(0, 8), .. heirs]), Heirs(2, heirs, [])), With(Base(owned: [.. Enumerable.Range(0, 8), .. heirs]), Heirs(2, heirs, []))));
+        Assert.NotNull(StandbySteps.ClaimThrough(start, With(Base(owned: [.. Enumerable.Range(0, 8), .. heirs]), Heirs(2, heirs, []))));
+    }
+
+    /// <summary>A move whose target accepts new flows everywhere the kernel does has no release left, and may wait.</summary>
+    [Fact]
+    public void AcceptsNewWherever_CountsMapsAndStandbysTakenOver()
+    {
+        var heirs = Enumerable.Range(32, 4).ToArray();
+        var kernel = With(Base(), Heirs(2, heirs, []) with { Active = true });
+
+        Assert.True(OwnershipSteps.AcceptsNewWherever(With(Base(owned: [.. Enumerable.Range(0, 8), .. heirs]), Heirs(2, heirs, [])), kernel));
+        Assert.False(OwnershipSteps.AcceptsNewWherever(With(Base(), Heirs(2, heirs, [])), kernel));
+        Assert.False(OwnershipSteps.AcceptsNewWherever(Base(owned: [1, 2, 3]), Base()));
+        Assert.False(OwnershipSteps.AcceptsNewWherever(Base(), Base() with { IsDefaultHost = true }));
+        Assert.True(OwnershipSteps.AcceptsNewWherever(Base() with { IsDefaultHost = true }, Base()));
     }
 
     private static HashSet<int> Accepted(Ownership o, int rule) =>
@@ -190,6 +274,24 @@ public sealed class StandbyTests
                 owned[0].UnionWith(buckets[0]);
                 owned[1].UnionWith(buckets[1]);
             }
+        }
+
+        var rules = owned.Select(o => new RuleOwnership(o.Order().ToArray(), false));
+        return new Ownership([.. rules, RuleOwnership.None, RuleOwnership.None], false, Standbys: standbys);
+    }
+
+    /// <summary>
+    /// A new map as after a peer died: the same heir sets, none taken over, and the host owns some
+    /// of its buckets and, for each peer at random, all of its heirs (what a claim goes through).
+    /// </summary>
+    private static Ownership NewMapWithoutAPeer(Random random, Ownership from)
+    {
+        var standbys = from.StandbyPeers.Select(p => p with { Active = false }).ToArray();
+        var owned = Enumerable.Range(0, 2).Select(_ => Enumerable.Range(0, 4096).Where(_ => random.Next(3) == 0).ToHashSet()).ToList();
+        foreach (var peer in standbys.Where(_ => random.Next(2) == 0))
+        {
+            owned[0].UnionWith(peer.Of(0));
+            owned[1].UnionWith(peer.Of(1));
         }
 
         var rules = owned.Select(o => new RuleOwnership(o.Order().ToArray(), false));

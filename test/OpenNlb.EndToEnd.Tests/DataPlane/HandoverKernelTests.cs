@@ -58,6 +58,50 @@ public sealed class HandoverKernelTests(HandoverLabFixture fixture) : IClassFixt
         Assert.Equal("h1:d", await EchoAsync(longLived, "d"));
     }
 
+    /// <summary>
+    /// A dead peer's buckets claimed through the heir set the kernel holds ahead of time
+    /// (docs/convergence.md, "Claiming a dead host's buckets"): the first step only flags the
+    /// peer taken (two set elements, no rule, no bucket), and a new connection in that bucket is taken
+    /// from then on; the steps after it write the bucket into the map and switch the standby off
+    /// without a moment in which the bucket is refused.
+    /// </summary>
+    [Fact]
+    public async Task DeadPeersBucket_IsTakenThroughItsHeirSet_BeforeTheMapHoldsIt()
+    {
+        var lab = Lab;
+        var spec1 = lab.Spec(1);
+        var heirs = new Standby(2, [[0], [], []], Active: false);
+        var before = Owns(echo: Share([1, 2, 3])) with { Standbys = [heirs] };
+        var after = Owns(echo: Share(All)) with { Standbys = [heirs] };
+        await lab.InstallAsync(1, spec1, before);
+        await lab.InstallAsync(2, lab.Spec(2), Owns());
+
+        using (var refused = await lab.TryConnectAsync(lab.PortIn(0, 21000), HandoverLabFixture.EchoPort, NoAnswer))
+        {
+            Assert.Null(refused);
+        }
+
+        var steps = OwnershipSteps.Between(before, after).ToList();
+        var first = RulesetRenderer.RenderUpdate(spec1, before, steps[0]);
+        Assert.DoesNotContain("rule", first, StringComparison.Ordinal);
+        await lab.NftAsync(1, first);
+
+        using var taken = await lab.ConnectEchoAsync(lab.PortIn(0, 21100));
+        Assert.Equal("h1:a", await EchoAsync(taken, "a"));
+
+        var previous = steps[0];
+        foreach (var step in steps.Skip(1))
+        {
+            await lab.NftAsync(1, RulesetRenderer.RenderUpdate(spec1, previous, step));
+            previous = step;
+            using var fresh = await lab.ConnectEchoAsync(lab.PortIn(0, 21200 + (steps.IndexOf(step) * 100)));
+            Assert.Equal("h1:b", await EchoAsync(fresh, "b"));
+        }
+
+        Assert.Equal(after, previous);
+        Assert.Equal("h1:c", await EchoAsync(taken, "c"));
+    }
+
     [Fact]
     public async Task OwnedBucket_DropsSegmentsOfAConnectionAnotherHostKeeps_WithoutAReset()
     {
