@@ -136,6 +136,47 @@ public static class OwnershipSteps
         return true;
     }
 
+    /// <summary>
+    /// Whether a kernel holding <paramref name="kernel"/> already does what <paramref name="target"/>
+    /// says, whatever heir-set steps are left: it takes new flows exactly where the target does, and
+    /// keeps old flows nowhere the target does not. What a host reports as converged. Kept buckets
+    /// left over count: the -300 chain accepts their packets (and counts them as accepted) before
+    /// -150 drops the new flows among them, so a host that said "converged" with thousands of them
+    /// still to clear was seen counting its peers' datagrams in the end-to-end tests.
+    /// </summary>
+    public static bool Serves(Ownership kernel, Ownership target)
+    {
+        if (!AcceptsNewWherever(kernel, target) || !AcceptsNewWherever(target, kernel)
+            || (kernel.KeepsDefault && !target.KeepsDefault && !target.IsDefaultHost))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < kernel.Rules.Count; i++)
+        {
+            var (now, then) = (kernel.Rules[i], target.Rules[i]);
+            if (now.KeepsSingle && !then.KeepsSingle && !then.HandlesSingle)
+            {
+                return false;
+            }
+
+            var targetNew = NewFlowBuckets(target, i);
+            var size = BucketBitmap.SizeFor(now.KeptBuckets, then.KeptBuckets, targetNew);
+            var covered = BucketBitmap.Of(then.KeptBuckets, size);
+            foreach (var b in targetNew)
+            {
+                covered[b] = true;
+            }
+
+            if (now.KeptBuckets.Any(b => !covered[b]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static IReadOnlyList<int> NewFlowBuckets(Ownership o, int rule)
     {
         var active = o.StandbyPeers.Where(p => p.Active && p.Of(rule).Count > 0).ToList();
