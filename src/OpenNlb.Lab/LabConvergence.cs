@@ -9,7 +9,7 @@ public static class LabConvergence
     private static readonly string[] SharedRules = ["web", "echo"];
 
     /// <summary>
-    /// Waits (bounded) until every listed host reports itself converged with exactly these members,
+    /// Waits (bounded) until every listed host reports itself converged with exactly these members, on one map,
     /// from the state files. Not over the control socket: polling the three daemons every 50 ms while
     /// a change is measured loaded their loops enough that leases lapsed for a few milliseconds
     /// (UDP datagrams unanswered in the planned-change tests). A state file can be stale just after
@@ -23,12 +23,15 @@ public static class LabConvergence
         while (DateTime.UtcNow < deadline)
         {
             var views = expected.Select(h => (Host: h, Status: lab.ReadStatus(h))).ToList();
-            if (views.All(v => v.Status is { } s && s.State.StartsWith("converged", StringComparison.Ordinal) && s.LiveHosts.SequenceEqual(expected)))
+            // On one map: a state file written under a map the cluster has since left can read
+            // "converged" with the same members.
+            if (views.All(v => v.Status is { } s && s.State.StartsWith("converged", StringComparison.Ordinal) && s.LiveHosts.SequenceEqual(expected))
+                && views.Select(v => v.Status!.Epoch).Distinct().Count() == 1)
             {
                 return;
             }
 
-            last = string.Join("; ", views.Select(v => $"h{v.Host}: {v.Status?.State ?? "none"} [{string.Join(' ', v.Status?.LiveHosts ?? [])}]"));
+            last = string.Join("; ", views.Select(v => $"h{v.Host}: {v.Status?.State ?? "none"} [{string.Join(' ', v.Status?.LiveHosts ?? [])}] epoch {v.Status?.Epoch}"));
             await Task.Delay(50, cancellationToken);
         }
 

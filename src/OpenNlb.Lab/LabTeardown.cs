@@ -45,6 +45,7 @@ internal static class LabTeardown
         var removed = Directory.Exists(paths.Directory);
         if (removed)
         {
+            KeepLogs(lab, paths);
             Directory.Delete(paths.Directory, recursive: true);
         }
 
@@ -52,6 +53,35 @@ internal static class LabTeardown
         return failures.Count == 0
             ? new TeardownReport(lab, killed, deleted, removed)
             : throw new LabException($"lab '{lab}' is not completely down: {string.Join("; ", failures)}");
+    }
+
+    /// <summary>
+    /// With OPENNLB_LAB_KEEP_LOGS=&lt;directory&gt;, copies the lab's logs to
+    /// &lt;directory&gt;/&lt;lab&gt;-&lt;UTC time&gt; before they are removed: the end-to-end tests take
+    /// their labs down whether they pass or fail, and a failure seen once in a long run is
+    /// understood from the daemons' logs or not at all. Best effort: a copy that fails does not
+    /// stop the teardown.
+    /// </summary>
+    private static void KeepLogs(string lab, LabPaths paths)
+    {
+        if (Environment.GetEnvironmentVariable("OPENNLB_LAB_KEEP_LOGS") is not { Length: > 0 } keep)
+        {
+            return;
+        }
+
+        try
+        {
+            var to = Path.Combine(keep, $"{lab}-{DateTime.UtcNow:HHmmss.fff}");
+            Directory.CreateDirectory(to);
+            foreach (var log in Directory.GetFiles(paths.Directory, "*.log"))
+            {
+                File.Copy(log, Path.Combine(to, Path.GetFileName(log)));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"lab '{lab}': logs not kept: {e.Message}");
+        }
     }
 
     /// <summary>Every lab there is a trace of: a state directory, or a switch namespace onlb-&lt;lab&gt;-sw.</summary>

@@ -22,11 +22,11 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     public bool Holds(Ownership ownership) => Current is { } current && current.Equals(OwnershipSteps.InKernel(ownership));
 
     /// <summary>
-    /// Whether the kernel takes new flows wherever <paramref name="ownership"/> does: its claims are
-    /// written (in the bucket maps or through a taken heir set), whatever heir-set steps are left.
+    /// Whether the kernel does what <paramref name="ownership"/> says, whatever heir-set steps are
+    /// left (<see cref="OwnershipSteps.Serves"/>).
     /// </summary>
     public bool Serves(Ownership ownership) =>
-        Holds(ownership) || (Current is { } current && OwnershipSteps.AcceptsNewWherever(current, OwnershipSteps.InKernel(ownership)));
+        Holds(ownership) || (Current is { } current && OwnershipSteps.Serves(current, OwnershipSteps.InKernel(ownership)));
 
     public void Install(Ownership ownership)
     {

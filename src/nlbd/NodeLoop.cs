@@ -13,7 +13,8 @@ namespace OpenNlb.Daemon;
 /// <summary>
 /// nlbd's one loop: feeds the convergence state machine datagrams, commands, collected flows and
 /// the time, and carries out what it asks, in an order that keeps the kernel at least as strict as
-/// what the heartbeats say: kernel first, then the heartbeat, which renews the lease as it leaves.
+/// what the heartbeats say: releases first, then the heartbeat, which renews the lease as it leaves
+/// (but for a heartbeat that the releases do not change: <see cref="Effects"/>).
 /// Everything that touches the node runs on this loop; other tasks post closures to it.
 /// </summary>
 internal sealed partial class NodeLoop(
@@ -176,8 +177,14 @@ internal sealed partial class NodeLoop(
     {
         // Releases before the heartbeat, which says this host released; claims after it, a step
         // per turn of the loop: a peer waiting to hear that this host holds the new map (to claim
-        // a dead host's buckets) does not wait for this host's own claim too.
-        ApplyKernel(releasesOnly: true);
+        // a dead host's buckets) does not wait for this host's own claim too. Right after a map
+        // that only lost hosts, the heartbeat promises nothing the releases change, and goes
+        // first: those peers do not wait for this host's releases either.
+        if (!node.HeartbeatMayPrecedeReleases(now))
+        {
+            ApplyKernel(releasesOnly: true);
+        }
+
         if (node.HeartbeatDue(now))
         {
             // A kernel that could not be brought to what the node decided might accept more than
@@ -207,7 +214,9 @@ internal sealed partial class NodeLoop(
             counters.Add("handover_chunks_sent");
         }
 
-        if (node.HandoverWanted is { } epoch && _collecting != epoch)
+        // Listed only once the releases are in the kernel: a flow that began after the listing
+        // in a bucket still owned here would be missing from it, and its new owner would take it.
+        if (node.HandoverWanted is { } epoch && _collecting != epoch && !_kernelBehind)
         {
             _collecting = epoch;
             var kept = node.Ownership;

@@ -116,6 +116,7 @@ public sealed partial class ConvergenceNode
             _claimDirty = false;
             _departed = null;
             _claimed = (_adopted, participants.Values.Select(p => (p.Priority, p.Incarnation)).ToHashSet());
+            _leftOnly = false;
             Convergences++;
         }
         else if (_claimDirty && _departed is { } departed && _state == MemberState.Started && MayClaimDeparted(participants, departed.Gone))
@@ -130,8 +131,13 @@ public sealed partial class ConvergenceNode
     /// <summary>
     /// Whether this host may claim, of the adopted map, the buckets of hosts that left since the
     /// map it claimed last, without waiting for the adopted map's hand-overs (docs/convergence.md,
-    /// "Claiming a dead host's buckets"). Every participant advertises the adopted map, so has
-    /// released everything outside its share of it; and each is one whose complete hand-over this
+    /// "Claiming a dead host's buckets"). Every participant advertises the adopted map or, without
+    /// takeovers, the one this host claimed before, so claims under no other; it takes new flows at
+    /// most in its share of the map before (its releases may not be written yet:
+    /// <see cref="HeartbeatMayPrecedeReleases"/>) and of this one, and neither holds what this host
+    /// claims here: the departed hosts' buckets were theirs before, and this map gives them out
+    /// disjointly. (A takeover's heirs are computed from another map, so with takeovers every
+    /// participant must have moved to this one, which ended its takeovers.) And each is one whose complete hand-over this
     /// host held when it claimed the map before: whatever such a host keeps in a departed host's
     /// buckets, it kept then and listed then (under that map it owned only its own share), and
     /// this host installed those entries as foreign flows and clients. The hand-overs of the new
@@ -142,7 +148,7 @@ public sealed partial class ConvergenceNode
         && gone.All(g => !participants.ContainsKey(g))
         && participants.Values.All(p =>
             (!TakeoverOn || CountsMe(p))
-            && p.Latest.AdoptedOrNone.Equals(_adopted)
+            && (p.Latest.AdoptedOrNone.Equals(_adopted) || (!TakeoverOn && p.Latest.AdoptedOrNone.Equals(claimed.Proposal)))
             && claimed.With.Contains((p.Priority, p.Incarnation)));
 
     /// <summary>
@@ -161,6 +167,7 @@ public sealed partial class ConvergenceNode
     {
         _claimed = null;
         _departed = null;
+        _leftOnly = false;
     }
 
     /// <summary>
@@ -289,6 +296,7 @@ public sealed partial class ConvergenceNode
             && Departed(_adopted, proposal) is { } gone
             ? (before, gone)
             : null;
+        _leftOnly = _departed is not null;
         _adopted = proposal;
         _map = map;
         TrackCounter(proposal);

@@ -64,6 +64,12 @@ public sealed partial class ConvergenceNode
     private (Proposal Proposal, HashSet<(int Priority, ulong Incarnation)> With)? _claimed;
 
     /// <summary>
+    /// The adopted map is the one of <see cref="_claimed"/> less hosts that left, adopted straight
+    /// from it: unlike <see cref="_departed"/>, it stays true after the early claim.
+    /// </summary>
+    private bool _leftOnly;
+
+    /// <summary>
     /// After adopting, straight from a map this host had claimed, a map of the same members less
     /// some that left: that earlier map and those members (docs/convergence.md, "Claiming a dead
     /// host's buckets"). Null once used, or when anything else happened.
@@ -310,6 +316,31 @@ public sealed partial class ConvergenceNode
     }
 
     /// <summary>The epoch whose hand-over nlbd must collect (this host's flows in kept buckets), if one is wanted.</summary>
+    /// <summary>
+    /// Whether the heartbeat this host would send now may leave before its releases are written
+    /// in the kernel (docs/convergence.md, "Claiming a dead host's buckets"). Only right after
+    /// adopting, straight from a map it had claimed in full, that map less hosts that left, with
+    /// its hand-over for it still pending, and while every participant is one that agreed on that
+    /// map (it held its complete hand-over then) and advertises it or the new one. Then no host
+    /// that heeds the heartbeat can own what this host still accepts: each participant owns at
+    /// most its share of either map, disjoint from this host's share of the map before; a claim of
+    /// this host's released buckets waits for its complete hand-over, which nlbd lists only once
+    /// the releases are in the kernel; and a host not among the participants (one that hears this
+    /// host but is not heard) is not a member of the new map, so owns nothing in it. Not with
+    /// takeovers, whose heirs are computed from other maps.
+    /// </summary>
+    public bool HeartbeatMayPrecedeReleases(long nowMs)
+    {
+        if (_handoverChunks is not null || !_participant || _state != MemberState.Started || TakeoverOn || !_leftOnly || _claimed is not { } claimed)
+        {
+            return false;
+        }
+
+        return Participants(Clock(nowMs)).Values.All(p =>
+            claimed.With.Contains((p.Priority, p.Incarnation))
+            && (p.Latest.AdoptedOrNone.Equals(_adopted) || p.Latest.AdoptedOrNone.Equals(claimed.Proposal)));
+    }
+
     public ulong? HandoverWanted => _participant && _handoverChunks is null && _adopted.Epoch != 0 ? _adopted.Epoch : null;
 
     /// <summary>nlbd's answer to <see cref="HandoverWanted"/>: the flows and clients it keeps outside its share.</summary>

@@ -2,7 +2,7 @@ namespace OpenNlb.Core.DataPlane;
 
 /// <summary>
 /// Splits a move from one ownership to another into steps of at most <see cref="MaxChanges"/>
-/// bucket changes: releases first, then a takeover or a claim through heir sets, then claims, then the heir sets, then the rest. Every intermediate state is safe:
+/// bucket changes: a takeover or a claim through heir sets first, then releases, then claims, then the rest, then the heir sets. Every intermediate state is safe:
 /// a partial release only narrows what the last heartbeat promised, and a partial claim owns a
 /// subset of the share that all hosts agreed on. Small transactions let the lease renewal and the
 /// heartbeat watchdog in between: the kernel runs one nftables transaction at a time, and a claim
@@ -43,17 +43,19 @@ public static class OwnershipSteps
     public static IEnumerable<Ownership> Between(Ownership from, Ownership to)
     {
         var current = from;
+
+        // First of all, even before the releases: a takeover, or a claim of a dead peer's heirs.
+        // Either is what that peer's clients wait for, and one small transaction (StandbySteps);
+        // neither touches a bucket this host releases (a dead peer's buckets were never this
+        // host's to release), and each is a subset of what this host may take.
+        if ((StandbySteps.Takeover(current, to) ?? StandbySteps.ClaimThrough(current, to)) is { } taken)
+        {
+            current = taken;
+            yield return current;
+        }
+
         foreach (var phase in new[] { Phase.Release, Phase.Claim, Phase.Rest })
         {
-            // Right after the releases, before the bucket maps: a takeover, or a claim of a dead
-            // peer's heirs. Either is what that peer's clients wait for, and one small
-            // transaction (StandbySteps).
-            if (phase == Phase.Claim && (StandbySteps.Takeover(current, to) ?? StandbySteps.ClaimThrough(current, to)) is { } taken)
-            {
-                current = taken;
-                yield return current;
-            }
-
             // The default host's traffic with the releases and claims, not after the heir sets
             // (which are written a step per turn of the loop): a new default host that waited for
             // them left ICMP and uncovered traffic unanswered for as long (seen: a lost ping).
@@ -128,6 +130,47 @@ public static class OwnershipSteps
             var size = BucketBitmap.SizeFor(narrowNew, wideNew);
             var accepted = BucketBitmap.Of(wideNew, size);
             if (narrowNew.Any(b => !accepted[b]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a kernel holding <paramref name="kernel"/> already does what <paramref name="target"/>
+    /// says, whatever heir-set steps are left: it takes new flows exactly where the target does, and
+    /// keeps old flows nowhere the target does not. What a host reports as converged. Kept buckets
+    /// left over count: the -300 chain accepts their packets (and counts them as accepted) before
+    /// -150 drops the new flows among them, so a host that said "converged" with thousands of them
+    /// still to clear was seen counting its peers' datagrams in the end-to-end tests.
+    /// </summary>
+    public static bool Serves(Ownership kernel, Ownership target)
+    {
+        if (!AcceptsNewWherever(kernel, target) || !AcceptsNewWherever(target, kernel)
+            || (kernel.KeepsDefault && !target.KeepsDefault && !target.IsDefaultHost))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < kernel.Rules.Count; i++)
+        {
+            var (now, then) = (kernel.Rules[i], target.Rules[i]);
+            if (now.KeepsSingle && !then.KeepsSingle && !then.HandlesSingle)
+            {
+                return false;
+            }
+
+            var targetNew = NewFlowBuckets(target, i);
+            var size = BucketBitmap.SizeFor(now.KeptBuckets, then.KeptBuckets, targetNew);
+            var covered = BucketBitmap.Of(then.KeptBuckets, size);
+            foreach (var b in targetNew)
+            {
+                covered[b] = true;
+            }
+
+            if (now.KeptBuckets.Any(b => !covered[b]))
             {
                 return false;
             }

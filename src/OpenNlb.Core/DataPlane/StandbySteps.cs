@@ -2,7 +2,7 @@ namespace OpenNlb.Core.DataPlane;
 
 /// <summary>
 /// The steps of a move that concern <see cref="Ownership.Standbys"/>. A takeover, or a claim of a
-/// dead peer's heirs (<see cref="ClaimThrough"/>), goes right after the releases and alone when
+/// dead peer's heirs (<see cref="ClaimThrough"/>), goes first (before the releases) and alone when
 /// the kernel already holds the peer's heir sets. The rest goes after the bucket maps
 /// have moved: taking a peer back out of takeover only once the buckets kept are in the maps (no
 /// moment without an owner), then the heir sets in steps of <see cref="OwnershipSteps.MaxChanges"/>

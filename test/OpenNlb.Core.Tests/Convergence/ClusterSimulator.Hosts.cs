@@ -1,6 +1,7 @@
 using System.Net;
 using OpenNlb.Core.Allocation;
 using OpenNlb.Core.Convergence;
+using OpenNlb.Core.DataPlane;
 using OpenNlb.Core.Membership;
 
 namespace OpenNlb.Core.Tests.Convergence;
@@ -13,6 +14,9 @@ internal sealed partial class ClusterSimulator
 
     /// <summary>How long the daemon takes to list its flows for a hand-over.</summary>
     public (int Min, int Max) CollectMs { get; set; } = (0, 50);
+
+    /// <summary>Heartbeats that left before the releases were in the kernel (<see cref="ConvergenceNode.HeartbeatMayPrecedeReleases"/>).</summary>
+    public long HeartbeatsBeforeReleases { get; private set; }
 
     /// <summary>Chance that a kept bucket still serves something at each report (so kept buckets drain).</summary>
     public double KeptStillInUse { get; set; } = 0.7;
@@ -32,6 +36,7 @@ internal sealed partial class ClusterSimulator
         host.Incarnation = ++_lastIncarnation;
         host.Sequence = 0;
         host.Collecting = null;
+        (host.KernelLag, host.Served) = (null, null);
         host.PlannedWake = long.MaxValue;
         host.Node = new ConvergenceNode(
             SimCluster.Settings(host.Priority, host.Incarnation, host.ConfiguredRules, initial, restarted, host.Fingerprint, Takeover),
@@ -68,7 +73,22 @@ internal sealed partial class ClusterSimulator
         node.TakeForeign();
         if (node.HeartbeatDue(Now))
         {
+            // As nlbd: the releases go into the kernel before the heartbeat, but for one they do
+            // not change, which goes first; the kernel then catches up a little later, in
+            // the same turn of the loop (so before any other input, and before the hand-over is
+            // listed). Where the kernel was is where the node was when last served.
+            host.KernelLag = node.HeartbeatMayPrecedeReleases(Now) && host.Served is { } was ? Union(was, node.Ownership) : null;
+            if (host.KernelLag is not null)
+            {
+                HeartbeatsBeforeReleases++;
+                ScheduleKernelCatchUp(host);
+            }
+
             Send(host, node.MakeHeartbeat(++host.Sequence, Now));
+        }
+        else
+        {
+            host.KernelLag = null;
         }
 
         if (node.HandoverWanted is { } epoch && host.Collecting != (host.Incarnation, epoch))
@@ -82,6 +102,7 @@ internal sealed partial class ClusterSimulator
                     return false;
                 }
 
+                CatchUp(host);
                 var (flows, clients) = SyntheticHandover();
                 n.HandoverCollected(epoch, flows, clients, Now);
                 Service(host);
@@ -94,7 +115,47 @@ internal sealed partial class ClusterSimulator
             Send(host, chunk);
         }
 
+        host.Served = node.Ownership;
         ScheduleWake(host);
+    }
+
+    /// <summary>The daemon's kernel write after a heartbeat that went first: a few to tens of milliseconds later.</summary>
+    private void ScheduleKernelCatchUp(SimHost host)
+    {
+        var lag = host.KernelLag;
+        At(Now + Random.Next(1, 40), $"{host.Name} kernel caught up", () =>
+        {
+            if (host.Node is null || !ReferenceEquals(host.KernelLag, lag))
+            {
+                return false;
+            }
+
+            CatchUp(host);
+            return true;
+        });
+    }
+
+    private static void CatchUp(SimHost host)
+    {
+        if (host.KernelLag is not null)
+        {
+            host.KernelLag = null;
+            host.Version++;
+        }
+    }
+
+    /// <summary>Everything either accepts or keeps (never both for one bucket).</summary>
+    private static Ownership Union(Ownership a, Ownership b)
+    {
+        var rules = a.Rules.Zip(b.Rules, (x, y) =>
+        {
+            var owned = x.Buckets.Union(y.Buckets).Order().ToArray();
+            var kept = x.KeptBuckets.Union(y.KeptBuckets).Except(owned).Order().ToArray();
+            var single = x.HandlesSingle || y.HandlesSingle;
+            return new RuleOwnership(owned, single, kept, !single && (x.KeepsSingle || y.KeepsSingle));
+        }).ToArray();
+        var isDefault = a.IsDefaultHost || b.IsDefaultHost;
+        return new Ownership(rules, isDefault, !isDefault && (a.KeepsDefault || b.KeepsDefault));
     }
 
     private void ScheduleWake(SimHost host)

@@ -59,6 +59,9 @@ public sealed class ConvergenceNodeTests
         Assert.False(SimInvariants.OwnsAnything(two.Ownership));
         Assert.Equal(DisplayState.Converging, two.Display(_lab.Now));
 
+        // A map that gains a host: host 1's heartbeat waits for its releases to be written.
+        Assert.False(one.HeartbeatMayPrecedeReleases(_lab.Now));
+
         // The hand-over is announced (one chunk), but host 2 does not hold it yet.
         _lab.Collect(one, flows: 3);
         _lab.Tell(one, two);

@@ -45,6 +45,20 @@ internal sealed class SimHost(int slot, int priority, string name, ulong fingerp
     /// <summary>What the local check last passed, to skip it while nothing changed.</summary>
     public (Ownership? Ownership, long Version) LocallyChecked { get; set; }
 
+    /// <summary>
+    /// What the kernel still accepts beyond the node's ownership, or null when it holds just that:
+    /// after a heartbeat that went before the releases (<see cref="ConvergenceNode.HeartbeatMayPrecedeReleases"/>),
+    /// until the daemon's next kernel write. The union of before and after: the daemon writes the
+    /// claim through the heir sets first, then the releases.
+    /// </summary>
+    public Ownership? KernelLag { get; set; }
+
+    /// <summary>The node's ownership when the daemon last served it: where the kernel was.</summary>
+    public Ownership? Served { get; set; }
+
+    /// <summary>What the kernel accepts now.</summary>
+    public Ownership Kernel => KernelLag ?? Node!.Ownership;
+
     public bool Running => Node is not null;
 
     /// <summary>

@@ -46,7 +46,7 @@ internal static class SimInvariants
     private static void CheckPair(ClusterSimulator sim, SimHost hostA, SimHost hostB)
     {
         // Overlap first, views only then: computing a view costs more, and most pairs never overlap.
-        if (Clash(hostA.Node!.Ownership, hostB.Node!.Ownership) is { } clash
+        if (Clash(hostA.Kernel, hostB.Kernel) is { } clash
             && Contains(hostA.View(sim.Now), hostB.Priority) && Contains(hostB.View(sim.Now), hostA.Priority))
         {
             sim.Fail($"{hostA.Name} and {hostB.Name} count each other and {clash} {Views(sim, hostA, hostB)}");

@@ -75,6 +75,33 @@ public sealed class OwnershipStepsTests
         Assert.Equal(to, steps[^1]);
     }
 
+    /// <summary>
+    /// A host that released everything and then claims its share serves once the claims are in and
+    /// the buckets it kept are cleared, not before (their packets would still count as accepted
+    /// here), and not only after the heir sets.
+    /// </summary>
+    [Fact]
+    public void Serves_OnceClaimsAndLeftoverKeptBucketsAreWritten_NotWaitingForTheHeirSets()
+    {
+        var all = Enumerable.Range(0, 3 * OwnershipSteps.MaxChanges).ToArray();
+        var from = new Ownership([new RuleOwnership([], false, all), new RuleOwnership([], false, all)], IsDefaultHost: false, KeepsDefault: true);
+        var share = all.Where(b => b % 3 == 0).ToArray();
+        var heirs = new Standby(2, [all.Where(b => b % 3 == 1).ToArray(), []], Active: false);
+        var to = new Ownership([new RuleOwnership(share, false), new RuleOwnership(share, false)], IsDefaultHost: true, Standbys: [heirs]);
+
+        var steps = OwnershipSteps.Between(from, to).ToList();
+        var serving = steps.Select(s => OwnershipSteps.Serves(s, to)).ToList();
+        var first = serving.IndexOf(true);
+
+        Assert.False(OwnershipSteps.Serves(from, to));
+        Assert.InRange(first, 1, steps.Count - 2);
+        Assert.Equal(to.Rules, steps[first].Rules);
+        Assert.True(steps[first].IsDefaultHost);
+        Assert.False(steps[first].KeepsDefault);
+        Assert.All(steps[..first], s => Assert.NotEqual<IEnumerable<RuleOwnership>>(to.Rules, s.Rules));
+        Assert.All(serving[first..], Assert.True);
+    }
+
     [Fact]
     public void NoChange_NoSteps()
     {

@@ -216,6 +216,26 @@ public sealed class StandbyTests
             RulesetRenderer.RenderUpdate(Spec, start, steps[0]).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    /// <summary>
+    /// The claim through the heir sets comes before the releases of the same move: it touches none
+    /// of the buckets released, and the dead peer's clients wait for it, not for them.
+    /// </summary>
+    [Fact]
+    public void ClaimThrough_ComesBeforeTheReleasesOfTheSameMove()
+    {
+        var heirs = Enumerable.Range(32, 32).ToArray();
+        var moving = Enumerable.Range(100, 4).ToArray();
+        var start = With(Base(owned: [.. Enumerable.Range(0, 8), .. moving]), Heirs(2, heirs, []));
+        var to = With(Base(owned: [.. Enumerable.Range(0, 8), .. heirs]), Heirs(2, heirs, []));
+
+        var steps = OwnershipSteps.Between(start, to).ToList();
+
+        Assert.Equal(start with { Standbys = [Heirs(2, heirs, []) with { Active = true }] }, steps[0]);
+        Assert.Equal(Enumerable.Range(0, 8), steps[1].Rules[0].Buckets);
+        Assert.True(steps[1].StandbyPeers[0].Active);
+        Assert.Equal(to, steps[^1]);
+    }
+
     /// <summary>Only a claim of every heir bucket of the peer, of the same sets the kernel holds, goes through them.</summary>
     [Fact]
     public void ClaimThrough_OnlyWhenTheTargetOwnsEveryHeirBucketOfTheSetsHeld()
