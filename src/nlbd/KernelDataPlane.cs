@@ -25,8 +25,16 @@ internal sealed class KernelDataPlane(DataPlaneSpec spec) : IDisposable
     /// Whether the kernel does what <paramref name="ownership"/> says, whatever heir-set steps are
     /// left (<see cref="OwnershipSteps.Serves"/>).
     /// </summary>
-    public bool Serves(Ownership ownership) =>
-        Holds(ownership) || (Current is { } current && OwnershipSteps.Serves(current, OwnershipSteps.InKernel(ownership)));
+    public bool Serves(Ownership ownership)
+    {
+        if (Current is not { } current)
+        {
+            return false;
+        }
+
+        var target = OwnershipSteps.InKernel(ownership);
+        return current.Equals(target) || OwnershipSteps.Serves(current, target);
+    }
 
     public void Install(Ownership ownership)
     {

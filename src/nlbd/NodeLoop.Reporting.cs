@@ -73,7 +73,7 @@ internal sealed partial class NodeLoop
             NoteConverged(now, _lastConvergenceMs);
         }
 
-        var display = DisplayNow(now);
+        var display = DisplayNow(now, served);
         if (display != _lastDisplay)
         {
             Log.StateChanged(log, Name(display), node.KeptOutReason ?? string.Empty);
@@ -165,10 +165,14 @@ internal sealed partial class NodeLoop
     }
 
     /// <summary>The node's state, but converging while the kernel has claims left to write.</summary>
-    private DisplayState DisplayNow(long now) =>
-        node.Display(now) is DisplayState.Converged or DisplayState.ConvergedDefault && !kernel.Serves(node.Ownership)
+    /// <param name="served">Whether the kernel serves the node's ownership, if the caller has just asked (<see cref="KernelDataPlane.Serves"/>).</param>
+    private DisplayState DisplayNow(long now, bool? served = null)
+    {
+        var state = node.Display(now);
+        return state is DisplayState.Converged or DisplayState.ConvergedDefault && !(served ?? kernel.Serves(node.Ownership))
             ? DisplayState.Converging
-            : node.Display(now);
+            : state;
+    }
 
     internal static string Name(DisplayState state) => state switch
     {

@@ -315,7 +315,6 @@ public sealed partial class ConvergenceNode
         return taken;
     }
 
-    /// <summary>The epoch whose hand-over nlbd must collect (this host's flows in kept buckets), if one is wanted.</summary>
     /// <summary>
     /// Whether the heartbeat this host would send now may leave before its releases are written
     /// in the kernel (docs/convergence.md, "Claiming a dead host's buckets"). Only right after
@@ -341,6 +340,7 @@ public sealed partial class ConvergenceNode
             && (p.Latest.AdoptedOrNone.Equals(_adopted) || p.Latest.AdoptedOrNone.Equals(claimed.Proposal)));
     }
 
+    /// <summary>The epoch whose hand-over nlbd must collect (this host's flows in kept buckets), if one is wanted.</summary>
     public ulong? HandoverWanted => _participant && _handoverChunks is null && _adopted.Epoch != 0 ? _adopted.Epoch : null;
 
     /// <summary>nlbd's answer to <see cref="HandoverWanted"/>: the flows and clients it keeps outside its share.</summary>
