@@ -6,7 +6,7 @@ using OpenNlb.Core.Convergence;
 namespace OpenNlb.Core.Membership;
 
 /// <summary>
-/// The hand-over wire format, version 2 (docs/heartbeat.md): one chunk of what a host keeps
+/// The hand-over wire format, version 3 (docs/heartbeat.md): one chunk of what a host keeps
 /// outside its share for an epoch, as UDP flows and affinity clients. Same frame, same tag and the
 /// same sequence space as the heartbeat. A datagram is at most <see cref="MaxSize"/> bytes so that
 /// it never fragments; <see cref="Chunk"/> splits a hand-over to fit.

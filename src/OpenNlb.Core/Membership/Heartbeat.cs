@@ -17,6 +17,10 @@ namespace OpenNlb.Core.Membership;
 /// <param name="HandoverEpoch">The epoch the sender's current hand-over belongs to.</param>
 /// <param name="HandoverChunks">How many hand-over datagrams make it up (0: nothing kept); <see cref="HandoverPending"/> while the sender is still collecting it.</param>
 /// <param name="HandoverAcks">Bit p-1 set: the sender holds host p's complete hand-over for the sender's adopted epoch.</param>
+/// <param name="Staged">
+/// The fingerprint of a cluster section the sender has read (<c>nlb reload</c>) and will switch to
+/// once every live host has it too; 0: none (docs/control.md, "Changing the cluster section").
+/// </param>
 public sealed record Heartbeat(
     uint ClusterId,
     ulong Fingerprint,
@@ -29,7 +33,8 @@ public sealed record Heartbeat(
     Proposal? Adopted = null,
     ulong HandoverEpoch = 0,
     int HandoverChunks = 0,
-    ulong HandoverAcks = 0)
+    ulong HandoverAcks = 0,
+    ulong Staged = 0)
 {
     /// <summary>Chunk count that says "not ready yet".</summary>
     public const int HandoverPending = 0xFFFF;
@@ -41,7 +46,8 @@ public sealed record Heartbeat(
         && HostPriority == other.HostPriority && State == other.State && Incarnation == other.Incarnation
         && Sequence == other.Sequence && Rules.SequenceEqual(other.Rules)
         && View == other.View && AdoptedOrNone.Equals(other.AdoptedOrNone)
-        && HandoverEpoch == other.HandoverEpoch && HandoverChunks == other.HandoverChunks && HandoverAcks == other.HandoverAcks;
+        && HandoverEpoch == other.HandoverEpoch && HandoverChunks == other.HandoverChunks && HandoverAcks == other.HandoverAcks
+        && Staged == other.Staged;
 
     public override int GetHashCode() => HashCode.Combine(ClusterId, HostPriority, Incarnation, Sequence);
 }

@@ -5,8 +5,9 @@ using OpenNlb.Core.Convergence;
 namespace OpenNlb.Core.Membership;
 
 /// <summary>
-/// The heartbeat wire format, version 2 (docs/heartbeat.md): the common header, the sender's state,
-/// convergence fields and per-rule settings, its adopted proposal in full, and a 16-byte tag.
+/// The heartbeat wire format, version 3 (docs/heartbeat.md): the common header, the sender's state,
+/// convergence fields and per-rule settings, its adopted proposal in full, the staged fingerprint,
+/// and a 16-byte tag.
 /// Heartbeats are untrusted input: the tag is checked before anything past the fixed header is
 /// read, every field is length-checked, every value range-checked, and parsing never throws.
 /// </summary>
@@ -18,14 +19,17 @@ public static class HeartbeatCodec
     /// <summary>Adopted epoch and member count.</summary>
     private const int ProposalFixedSize = 8 + 1;
 
+    /// <summary>The staged fingerprint, after the members.</summary>
+    private const int StagedSize = 8;
+
     public const int MaxRules = ConfigLimits.MaxPortRules;
 
     public const int MaxMembers = Member.MaxPriority;
 
     /// <summary>No rules, nothing adopted.</summary>
-    public const int MinSize = FixedSize + ProposalFixedSize + WireFormat.TagSize;
+    public const int MinSize = FixedSize + ProposalFixedSize + StagedSize + WireFormat.TagSize;
 
-    /// <summary>32 rules and 64 members: 6,394 bytes, which IP fragments; a small cluster's heartbeat is a few hundred.</summary>
+    /// <summary>32 rules and 64 members: 6,402 bytes, which IP fragments; a small cluster's heartbeat is a few hundred.</summary>
     public const int MaxSize = MinSize + (RuleWire.Size * MaxRules) + (MaxMembers * (1 + (RuleWire.Size * MaxRules)));
 
     public static int SizeOf(Heartbeat heartbeat) =>
@@ -71,6 +75,7 @@ public static class HeartbeatCodec
             }
         }
 
+        w.UInt64(heartbeat.Staged);
         WireFormat.Seal(datagram, key);
         return size;
     }
@@ -99,12 +104,13 @@ public static class HeartbeatCodec
         var epoch = r.UInt64();
         var memberCount = r.Byte();
         var memberSize = 1 + (RuleWire.Size * ruleCount);
-        if (r.Overrun || ruleCount > MaxRules || memberCount > MaxMembers || r.Remaining != memberCount * memberSize)
+        if (r.Overrun || ruleCount > MaxRules || memberCount > MaxMembers || r.Remaining != (memberCount * memberSize) + StagedSize)
         {
             return HeartbeatError.LengthMismatch;
         }
 
-        var members = r.Bytes(r.Remaining);
+        var members = r.Bytes(memberCount * memberSize);
+        var staged = r.UInt64();
         error = state is < MemberState.Started or > MemberState.Suspended ? HeartbeatError.BadState
             : handoverChunks > HandoverCodec.MaxChunks && handoverChunks != Heartbeat.HandoverPending ? HeartbeatError.BadHandover
             : !AllRulesValid(rules) ? HeartbeatError.BadMemberRule
@@ -126,7 +132,8 @@ public static class HeartbeatCodec
             Adopted: epoch == 0 ? null : new Proposal(epoch, ReadMembers(members, memberSize)),
             HandoverEpoch: handoverEpoch,
             HandoverChunks: handoverChunks,
-            HandoverAcks: handoverAcks);
+            HandoverAcks: handoverAcks,
+            Staged: staged);
         return HeartbeatError.None;
     }
 

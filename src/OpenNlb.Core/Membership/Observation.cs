@@ -26,4 +26,13 @@ public enum Observation
 
     /// <summary>Another host claims our host priority: it is kept out.</summary>
     DuplicatePriority,
+
+    /// <summary>A host already switched to the cluster section staged here: counted for the switch, otherwise ignored.</summary>
+    Switched,
+
+    /// <summary>
+    /// A host that has staged our cluster section and not yet switched to it: kept out like a
+    /// mismatch until it does (moments, normally), but nothing to warn about.
+    /// </summary>
+    SwitchingHere,
 }

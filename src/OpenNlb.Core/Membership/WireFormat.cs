@@ -13,8 +13,11 @@ public static class WireFormat
     /// <summary>"ONLB".</summary>
     public const uint Magic = 0x4F4E4C42;
 
-    /// <summary>Version 1 had no tag; it is refused as <see cref="HeartbeatError.UnsupportedVersion"/>.</summary>
-    public const byte Version = 2;
+    /// <summary>
+    /// Version 1 had no tag, version 2 no staged fingerprint (a cluster change waiting to be
+    /// switched to); both are refused as <see cref="HeartbeatError.UnsupportedVersion"/>.
+    /// </summary>
+    public const byte Version = 3;
 
     public const byte TypeHeartbeat = 1;
 

@@ -94,7 +94,7 @@ public sealed class AdmissionRenderTests
         Assert.Equal(
             [
                 "type filter hook output priority 0; policy accept;",
-                $"udp dport {spec.Cluster.Heartbeat.Port} meta skuid 998 @th,64,48 0x4f4e4c420201 update @lease {{ meta protocol timeout 200ms }}",
+                $"udp dport {spec.Cluster.Heartbeat.Port} meta skuid 998 @th,64,48 0x4f4e4c420301 update @lease {{ meta protocol timeout 200ms }}",
             ],
             Chain(full, "heartbeat_out"));
     }

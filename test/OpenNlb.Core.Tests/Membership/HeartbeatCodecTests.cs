@@ -67,7 +67,7 @@ public sealed class HeartbeatCodecTests
         var bytes = WireSamples.Encode(hb);
 
         Assert.Equal(HeartbeatCodec.MaxSize, bytes.Length);
-        Assert.Equal(6394, bytes.Length);
+        Assert.Equal(6402, bytes.Length);
         Assert.Equal(HeartbeatError.None, HeartbeatCodec.TryParse(bytes, WireSamples.Key, out var parsed));
         Assert.Equal(hb, parsed);
     }
@@ -96,10 +96,11 @@ public sealed class HeartbeatCodecTests
 
     [Theory]
     [InlineData(0, 0x00, HeartbeatError.BadMagic)]
-    [InlineData(4, 0x03, HeartbeatError.UnsupportedVersion)]
+    [InlineData(4, 0x02, HeartbeatError.UnsupportedVersion)]
+    [InlineData(4, 0x04, HeartbeatError.UnsupportedVersion)]
     [InlineData(5, 0x02, HeartbeatError.UnknownType)]
     [InlineData(5, 0x07, HeartbeatError.UnknownType)]
-    [InlineData(7, 0x6f, HeartbeatError.LengthMismatch)]
+    [InlineData(7, 0x77, HeartbeatError.LengthMismatch)]
     public void TryParse_BadFixedHeader_IsRefusedBeforeTheTag(int offset, byte value, HeartbeatError expected)
     {
         var bytes = Convert.FromHexString(WireSamples.HeartbeatHex);

@@ -34,7 +34,8 @@ internal static class WireSamples
         ]),
         HandoverEpoch: Proposal.MakeEpoch(5, 1),
         HandoverChunks: 2,
-        HandoverAcks: 0b101);
+        HandoverAcks: 0b101,
+        Staged: 0x99AABBCCDDEEFF00);
 
     /// <summary>
     /// <see cref="Heartbeat"/> under <see cref="Key"/>, field by field as docs/heartbeat.md lays
@@ -42,11 +43,12 @@ internal static class WireSamples
     /// document and not merely with each other. A change here breaks every running cluster.
     /// </summary>
     public const string HeartbeatHex =
-        "4f4e4c42" + "02" + "01" + "006e" + "01020304" + "03" + "0000019abcdef012" + "000000000000002a" // header
+        "4f4e4c42" + "03" + "01" + "0076" + "01020304" + "03" + "0000019abcdef012" + "000000000000002a" // header
         + "03" + "1122334455667788" + "0000000000000007" + "0000000000000501" + "0002" + "0000000000000005" // state .. acks
         + "02" + "ff0301" + "500103" // rules
         + "0000000000000501" + "02" + "01" + "ff0101" + "640201" + "03" + "ff0301" + "500103" // adopted
-        + "4ac7a1688f76f24c84701d6e89875544"; // tag
+        + "99aabbccddeeff00" // staged
+        + "a6515bbbd045b0140d10f564eb44728a"; // tag
 
     /// <summary>An IPv4 and an IPv6 flow and an IPv4 client network.</summary>
     public static Handover Handover { get; } = new(
@@ -65,12 +67,12 @@ internal static class WireSamples
         Clients: [new HandoverClient(2, IPAddress.Parse("198.51.100.0"))]);
 
     public const string HandoverHex =
-        "4f4e4c42" + "02" + "02" + "0077" + "01020304" + "02" + "0000019abcdef012" + "000000000000002b" // header
+        "4f4e4c42" + "03" + "02" + "0077" + "01020304" + "02" + "0000019abcdef012" + "000000000000002b" // header
         + "0000000000000501" + "0000" + "0001" + "0002" + "0001" // epoch, chunk 0 of 1, 2 flows, 1 client
         + "00" + "04" + "c6336407" + "9c40" + "c0000264" + "0035" // 198.51.100.7:40000 -> 192.0.2.100:53
         + "01" + "06" + "20010db8000000000000000000000007" + "9c41" + "20010db8000000000000000000000100" + "01bb"
         + "02" + "04" + "c6336400" // client network 198.51.100.0
-        + "c1e7768429494df7a9619825beab93dc"; // tag
+        + "59fa60b401810b24df12915e23a411a5"; // tag
 
     public static byte[] Encode(Heartbeat heartbeat, ClusterKey? key = null)
     {

@@ -56,7 +56,7 @@ public sealed class RulesetKernelTests
         Assert.Matches(@"set rule1_foreign_clients \{[^}]*elements = \{ 198\.51\.100\.0 ", listed);
         Assert.Matches(@"set foreign_flows \{[^}]*elements = \{ 198\.51\.100\.7 \. 40000 \. 192\.0\.2\.101 \. 53 ", listed);
         Assert.Matches(@"set lease \{[^}]*flags dynamic,timeout[^}]*elements = \{ ip timeout 30s ", listed);
-        Assert.Contains("udp dport 2526 meta skuid 0 @th,64,48 0x4f4e4c420201 update @lease { meta protocol timeout 30s }", listed, StringComparison.Ordinal);
+        Assert.Contains("udp dport 2526 meta skuid 0 @th,64,48 0x4f4e4c420301 update @lease { meta protocol timeout 30s }", listed, StringComparison.Ordinal);
         Assert.Contains("ip saddr & 255.255.255.0 == @rule1_clients update @rule1_clients { ip saddr & 255.255.255.0 timeout 2m } accept", listed, StringComparison.Ordinal);
     }
 
