@@ -34,6 +34,12 @@ internal sealed class HeartbeatWatchdog(long periodMs, Func<long> nowMs, Func<bo
     /// <summary>The loop finished a kernel step now: it is making progress, keep covering it.</summary>
     public void LoopProgressed(long now) => Interlocked.Exchange(ref _loopSentMs, now);
 
+    /// <summary>
+    /// The loop starts one long step that cannot report progress (the switch to a new cluster
+    /// section: one transaction of the whole ruleset): cover it for up to <paramref name="coverMs"/>.
+    /// </summary>
+    public void LoopStartsLongStep(long now, long coverMs) => Interlocked.Exchange(ref _loopSentMs, now + Math.Max(0, coverMs - MaxCoverMs));
+
     public void Start()
     {
         _thread = new Thread(Run) { IsBackground = true, Name = "heartbeat watchdog" };

@@ -95,6 +95,18 @@ internal static partial class Log
     [LoggerMessage(1405, LogLevel.Warning, "remote command from host {Priority} refused: {Reason}")]
     public static partial void RemoteRefused(ILogger logger, int priority, string reason);
 
+    [LoggerMessage(1406, LogLevel.Information, "cluster section staged from {Path} (fingerprint {Fingerprint}): {Changes}; switching when every live host has staged it, waiting for {Waiting}")]
+    public static partial void ClusterStaged(ILogger logger, string path, string fingerprint, string changes, string waiting);
+
+    [LoggerMessage(1407, LogLevel.Information, "switched to the staged cluster section (fingerprint {Fingerprint}, {Rules} port rules): every flow kept, new flows wait for the new map; {Ownership}")]
+    public static partial void ClusterSwitched(ILogger logger, string fingerprint, int rules, string ownership);
+
+    [LoggerMessage(1408, LogLevel.Error, "could not switch to the staged cluster section, the running one stays and the switch is tried again in 1 s: {Error}")]
+    public static partial void ClusterSwitchFailed(ILogger logger, string error);
+
+    [LoggerMessage(1409, LogLevel.Information, "staged cluster section dropped: {Why}")]
+    public static partial void ClusterUnstaged(ILogger logger, string why);
+
     [LoggerMessage(1500, LogLevel.Information, "metrics at http://{Listen}/metrics")]
     public static partial void MetricsListening(ILogger logger, string listen);
 

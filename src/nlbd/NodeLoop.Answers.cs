@@ -19,7 +19,7 @@ internal sealed partial class NodeLoop
     public RecentEvents? Recent { get; init; }
 
     /// <summary>What owner reads from the kernel; without it, owner answers from the map alone.</summary>
-    public FlowFactsReader? Facts { get; init; }
+    public FlowFactsReader? Facts { get; set; }
 
     private ParamsReport Params => _params ??= ParamsReport.Of(Current, CurrentSource?.Path, CurrentSource?.Sha256);
 

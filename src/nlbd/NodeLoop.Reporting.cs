@@ -17,6 +17,9 @@ internal sealed partial class NodeLoop
     private long _lastConvergences;
     private long _lastTakeovers;
     private long _lastReleasesOfEverything;
+
+    /// <summary>Convergences of the nodes replaced by cluster-section switches: the count never goes back.</summary>
+    private long _convergencesBefore;
     private long? _changeSeenMs;
     private double? _lastConvergenceMs;
     private long _statusWrittenMs = long.MinValue / 4;
@@ -156,12 +159,23 @@ internal sealed partial class NodeLoop
                 node.Rules[i].HandlingPriority)).ToList(),
             Peers = node.Peers(now).Select(p => new PeerStatus(
                 p.Priority, p.State.ToString().ToLowerInvariant(), p.Live, p.Participant, p.KeptOut, p.AdoptedEpoch, p.SilentForMs)).ToList(),
-            Convergences = node.Convergences,
+            Convergences = _convergencesBefore + node.Convergences,
             LastConvergenceMs = _lastConvergenceMs,
             LastFailoverMs = _lastFailoverMs,
+            Staged = StagedNow(now),
             Counters = counters.Snapshot(),
             UpdatedAt = time.GetUtcNow(),
         };
+    }
+
+    /// <summary>A new node took over (a cluster-section switch): its counters start again, the loop's do not.</summary>
+    private void ForgetNode(ConvergenceNode before)
+    {
+        _convergencesBefore += before.Convergences;
+        (_lastConvergences, _lastTakeovers, _lastReleasesOfEverything) = (0, 0, 0);
+        _lastView = [];
+        _adoptedMembers = [];
+        _adoptedMembersEpoch = ulong.MaxValue;
     }
 
     /// <summary>The node's state, but converging while the kernel has claims left to write.</summary>

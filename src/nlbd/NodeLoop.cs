@@ -130,6 +130,7 @@ internal sealed partial class NodeLoop(
                 var events = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
                 var now = heard;
                 node.Tick(now);
+                SwitchIfDue(now);
                 var tick = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
                 Effects(now);
                 var effects = Stopwatch.GetElapsedTime(busy).TotalMilliseconds;
@@ -220,13 +221,19 @@ internal sealed partial class NodeLoop(
         {
             _collecting = epoch;
             var kept = node.Ownership;
+            var (generation, listing) = (_generation, inventory);
             _ = Task.Run(async () =>
             {
                 try
                 {
-                    var (flows, clients) = await inventory.CollectHandoverAsync(kept);
+                    var (flows, clients) = await listing.CollectHandoverAsync(kept);
                     _events.Writer.TryWrite(() =>
                     {
+                        if (generation != _generation)
+                        {
+                            return;
+                        }
+
                         node.HandoverCollected(epoch, flows, clients, JudgeMs);
                         counters.Add("handover_flows_sent", flows.Count);
                         Log.HandoverCollected(log, epoch, flows.Count, clients.Count);
@@ -239,7 +246,13 @@ internal sealed partial class NodeLoop(
                     Log.InventoryFailed(log, "hand-over", e.Message);
                     counters.Add("inventory_failures");
                     await Task.Delay(50);
-                    _events.Writer.TryWrite(() => _collecting = null);
+                    _events.Writer.TryWrite(() =>
+                    {
+                        if (generation == _generation)
+                        {
+                            _collecting = null;
+                        }
+                    });
                 }
             });
         }
@@ -251,22 +264,33 @@ internal sealed partial class NodeLoop(
             if (current.KeepsAnything())
             {
                 _scanning = true;
+                var (generation, listing) = (_generation, inventory);
                 _ = Task.Run(async () =>
                 {
                     try
                     {
-                        var usage = await inventory.KeptUsageAsync(current);
+                        var usage = await listing.KeptUsageAsync(current);
                         _events.Writer.TryWrite(() =>
                         {
-                            _scanning = false;
-                            node.RetainKept(usage, JudgeMs);
+                            // A scan of the section switched from says nothing of the new one's buckets.
+                            if (generation == _generation)
+                            {
+                                _scanning = false;
+                                node.RetainKept(usage, JudgeMs);
+                            }
                         });
                     }
                     catch (Exception e)
                     {
                         Log.InventoryFailed(log, "kept buckets", e.Message);
                         counters.Add("inventory_failures");
-                        _events.Writer.TryWrite(() => _scanning = false);
+                        _events.Writer.TryWrite(() =>
+                        {
+                            if (generation == _generation)
+                            {
+                                _scanning = false;
+                            }
+                        });
                     }
                 });
             }

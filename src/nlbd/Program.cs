@@ -102,13 +102,7 @@ internal static class Program
 
         using var metrics = metricsServer;
 
-        var spec = new DataPlaneSpec(cluster, host.Priority, host.Interface, BucketAllocator.BucketCount, HashSeed.ForCluster(cluster.Name))
-        {
-            Lease = cluster.Heartbeat.Lease,
-            DaemonUid = CurrentProcess.EffectiveUserId,
-            ForeignFlowTimeout = ForeignFlowTimeout(),
-            AffinityTimeouts = cluster.PortRules.Select(r => TimeSpan.FromSeconds(r.AffinityTimeoutSeconds)).ToList(),
-        };
+        var spec = Spec(config);
         var self = new LocalIdentity(ClusterIdOf(cluster.Name), ConfigFingerprint.Of(cluster), host.Priority, Incarnation(), cluster.PortRules.Count);
         var iface = new ClusterInterface(host.Interface, cluster, options.RuntimeDirectory);
         var status = new StatusFile(options.StateFile);
@@ -144,6 +138,7 @@ internal static class Program
             using var socket = new HeartbeatSocket(host.Interface, host.DedicatedIp.Broadcast, cluster.Heartbeat.Port);
             var loop = new NodeLoop(config, node, kernel, socket, new Wire(key, self), inventory, status, new Counters(), time, log)
             {
+                Spec = spec,
                 Source = source,
                 Recent = recent,
                 Facts = new FlowFactsReader(spec),
@@ -151,7 +146,7 @@ internal static class Program
             using var control = new ControlServer(options.ControlSocket, loop.HandleAsync, log) { GroupId = options.ControlGroupId };
             control.Start();
             var serving = control.RunAsync(stop.Token);
-            using var pages = new MetricsSource(spec, loop.StatusAsync, log);
+            using var pages = new MetricsSource(() => loop.Spec, loop.StatusAsync, log);
             var scraping = metrics?.RunAsync(pages.PageAsync, log, stop.Token) ?? Task.CompletedTask;
             service.Ready($"host {host.Priority} of cluster '{cluster.Name}' on {host.Interface}", async () => await loop.StatusAsync() is not null, stop.Token);
             await loop.RunAsync(stop.Token);
@@ -189,6 +184,19 @@ internal static class Program
             service.Stopping();
             stop.Cancel();
         }
+    }
+
+    /// <summary>What the data plane is rendered from: at start, and again when the cluster section switches.</summary>
+    internal static DataPlaneSpec Spec(NlbConfig config)
+    {
+        var (cluster, host) = (config.Cluster, config.Host);
+        return new DataPlaneSpec(cluster, host.Priority, host.Interface, BucketAllocator.BucketCount, HashSeed.ForCluster(cluster.Name))
+        {
+            Lease = cluster.Heartbeat.Lease,
+            DaemonUid = CurrentProcess.EffectiveUserId,
+            ForeignFlowTimeout = ForeignFlowTimeout(),
+            AffinityTimeouts = cluster.PortRules.Select(r => TimeSpan.FromSeconds(r.AffinityTimeoutSeconds)).ToList(),
+        };
     }
 
     /// <summary>

@@ -14,7 +14,12 @@ internal sealed class Wire(ClusterKey key, LocalIdentity self)
 
     private readonly ReplayGuard _replays = new();
 
-    public LocalIdentity Self => self;
+    /// <summary>This host; its fingerprint and rule count change when the cluster section switches (under the loop's send lock).</summary>
+    public LocalIdentity Self
+    {
+        get => self;
+        set => self = value;
+    }
 
     public byte[] Encode(Heartbeat heartbeat)
     {

@@ -4,13 +4,18 @@ namespace OpenNlb.Core.Configuration;
 
 /// <summary>
 /// What <c>nlb reload</c> may apply to a running host, decided before anything is applied: every
-/// change that needs a restart (or every host at once) is a refusal, and one refusal keeps the
-/// whole old configuration. Pure; nlbd applies <see cref="Changes"/> only when
+/// change that needs a restart is a refusal, and one refusal keeps the whole old configuration.
+/// Host settings apply at once (<see cref="Changes"/>); port rules and filterIcmp, which every host
+/// must hold alike, are staged and switched to on every host together (<see cref="ClusterChanges"/>,
+/// docs/control.md, "Changing the cluster section"). Pure; nlbd applies a plan only when
 /// <see cref="Refusals"/> is empty.
 /// </summary>
-public sealed record ReloadPlan(IReadOnlyList<string> Refusals, IReadOnlyList<string> Changes)
+public sealed record ReloadPlan(IReadOnlyList<string> Refusals, IReadOnlyList<string> Changes, IReadOnlyList<string> ClusterChanges)
 {
     public bool CanApply => Refusals.Count == 0;
+
+    /// <summary>The cluster section changes: the plan waits for every host (<see cref="ClusterChanges"/>).</summary>
+    public bool SwitchesCluster => ClusterChanges.Count > 0;
 
     public static ReloadPlan Between(NlbConfig running, NlbConfig loaded)
     {
@@ -18,18 +23,27 @@ public sealed record ReloadPlan(IReadOnlyList<string> Refusals, IReadOnlyList<st
         ArgumentNullException.ThrowIfNull(loaded);
         var refusals = new List<string>();
         var changes = new List<string>();
-        ClusterChanges(running.Cluster, loaded.Cluster, refusals);
+        var cluster = new List<string>();
+        RestartOnly(running.Cluster, loaded.Cluster, refusals);
+        Switched(running.Cluster, loaded.Cluster, cluster);
+        if (refusals.Count == 0 && cluster.Count == 0 && ConfigFingerprint.Of(running.Cluster) != ConfigFingerprint.Of(loaded.Cluster))
+        {
+            // A key this plan does not name yet: still switched together, never applied alone.
+            cluster.Add("cluster: changed");
+        }
+
         HostChanges(running, loaded, refusals, changes);
-        return new ReloadPlan(refusals, changes);
+        return new ReloadPlan(refusals, changes, cluster);
     }
 
     /// <summary>
-    /// The cluster section is the same on every host and fingerprinted: a host that changed it
-    /// alone would be kept out of its cluster, so reload refuses it and names each key.
+    /// What identifies the cluster on the wire and on the link (name, key, heartbeat port and
+    /// timing, mode, VIPs): a host that changed one would no longer hear, or be heard by, the
+    /// others, so reload refuses it and names each key.
     /// </summary>
-    private static void ClusterChanges(ClusterConfig a, ClusterConfig b, List<string> refusals)
+    private static void RestartOnly(ClusterConfig a, ClusterConfig b, List<string> refusals)
     {
-        const string Why = "the cluster section must change on every host together; this version applies it only by restarting nlbd";
+        const string Why = "this version changes it only with nlbd stopped on every host (docs/control.md)";
         void Differs(string key) => refusals.Add($"cluster.{key}: changed; {Why}");
 
         if (a.Name != b.Name)
@@ -47,11 +61,6 @@ public sealed record ReloadPlan(IReadOnlyList<string> Refusals, IReadOnlyList<st
             Differs("mode");
         }
 
-        if (a.FilterIcmp != b.FilterIcmp)
-        {
-            Differs("filterIcmp");
-        }
-
         var (ha, hb) = (a.Heartbeat, b.Heartbeat);
         if (ha.PeriodMs != hb.PeriodMs || ha.Tolerance != hb.Tolerance || ha.Port != hb.Port || ha.Takeover != hb.Takeover)
         {
@@ -60,21 +69,39 @@ public sealed record ReloadPlan(IReadOnlyList<string> Refusals, IReadOnlyList<st
 
         if (!Equals(ha.Key, hb.Key) || ha.KeyFile != hb.KeyFile)
         {
-            refusals.Add("cluster.heartbeat.key: changed; a new cluster key must reach every host together; this version applies it only by restarting nlbd");
+            refusals.Add($"cluster.heartbeat.key: changed; a new cluster key must reach every host together; {Why}");
+        }
+    }
+
+    /// <summary>Port rules by name (added, removed, changed, moved) and filterIcmp: staged, then switched to with every host.</summary>
+    private static void Switched(ClusterConfig a, ClusterConfig b, List<string> changes)
+    {
+        if (a.FilterIcmp != b.FilterIcmp)
+        {
+            changes.Add(b.FilterIcmp ? "cluster.filterIcmp: on" : "cluster.filterIcmp: off");
         }
 
-        if (a.PortRules.Count != b.PortRules.Count)
+        var before = a.PortRules.Select((r, i) => (r, i)).ToDictionary(x => x.r.Name, StringComparer.Ordinal);
+        var after = b.PortRules.Select((r, i) => (r, i)).ToDictionary(x => x.r.Name, StringComparer.Ordinal);
+        foreach (var (rule, i) in b.PortRules.Select((r, i) => (r, i)))
         {
-            Differs(string.Create(CultureInfo.InvariantCulture, $"portRules ({a.PortRules.Count} rules, now {b.PortRules.Count})"));
-            return;
-        }
-
-        for (var i = 0; i < a.PortRules.Count; i++)
-        {
-            if (a.PortRules[i] != b.PortRules[i])
+            if (!before.TryGetValue(rule.Name, out var old))
             {
-                Differs(string.Create(CultureInfo.InvariantCulture, $"portRules[{i}] ({a.PortRules[i].Name})"));
+                changes.Add(string.Create(CultureInfo.InvariantCulture, $"cluster.portRules[{i}] ({rule.Name}): added"));
             }
+            else if (old.r != rule)
+            {
+                changes.Add(string.Create(CultureInfo.InvariantCulture, $"cluster.portRules[{i}] ({rule.Name}): changed"));
+            }
+            else if (old.i != i)
+            {
+                changes.Add(string.Create(CultureInfo.InvariantCulture, $"cluster.portRules[{i}] ({rule.Name}): moved from [{old.i}]"));
+            }
+        }
+
+        foreach (var (rule, i) in a.PortRules.Select((r, i) => (r, i)).Where(x => !after.ContainsKey(x.r.Name)))
+        {
+            changes.Add(string.Create(CultureInfo.InvariantCulture, $"cluster.portRules[{i}] ({rule.Name}): removed"));
         }
     }
 

@@ -14,7 +14,8 @@ public sealed partial class ConvergenceNode
         (_keptOut, _keptOutReason) = KeptOut(nowMs);
         var participant = _keptOut is null
             && _state is MemberState.Started or MemberState.Draining
-            && nowMs >= _listenUntil;
+            && nowMs >= _listenUntil
+            && !AwaitingToHear(nowMs);
         if (participant != _participant)
         {
             _participant = participant;
@@ -61,7 +62,7 @@ public sealed partial class ConvergenceNode
         {
             var desired = Desired(participants);
             if (!SameMembers(desired, _adopted.Members) && (_lastIssueMs is not { } last || nowMs - last >= _settings.PeriodMs)
-                && !RecentlySilent(nowMs))
+                && !RecentlySilent(nowMs) && !AwaitingToCount(participants, nowMs))
             {
                 _lastIssueMs = nowMs;
                 Adopt(new Proposal(Proposal.MakeEpoch(_maxCounterSeen + 1, _me), desired));

@@ -139,6 +139,9 @@ public sealed partial class ConvergenceNode
 
     public MemberState State => _state;
 
+    /// <summary>When a drainstop with a timeout stops this host, on the node's clock; null otherwise.</summary>
+    public long? DrainDeadlineMs => _drainDeadline;
+
     public IReadOnlyList<MemberRule> Rules => _rules;
 
     /// <summary>Times this host finished claiming its share of a new map.</summary>
@@ -250,6 +253,11 @@ public sealed partial class ConvergenceNode
             return Observation.Self;
         }
 
+        if (HeardSwitched(hb, nowMs))
+        {
+            return Observation.Switched;
+        }
+
         var records = _peers.TryGetValue(hb.HostPriority, out var list) ? list : _peers[hb.HostPriority] = [];
         var same = records.FindIndex(r => r.Incarnation == hb.Incarnation);
         if (same >= 0 && hb.Sequence <= records[same].Latest.Sequence)
@@ -279,6 +287,7 @@ public sealed partial class ConvergenceNode
         TrackCounter(hb.AdoptedOrNone);
         Update(nowMs);
         return hb.HostPriority == _me ? Observation.DuplicatePriority
+            : excluded is not null && hb.Staged == _settings.Self.Fingerprint ? Observation.SwitchingHere
             : excluded is not null ? Observation.Mismatched
             : records.Count > 1 ? Observation.DuplicatePriority
             : hb.State is MemberState.Stopped or MemberState.Suspended ? Observation.Stopped
@@ -411,7 +420,8 @@ public sealed partial class ConvergenceNode
             _adopted,
             _adopted.Epoch,
             _handoverChunks?.Count ?? Heartbeat.HandoverPending,
-            acks);
+            acks,
+            _staged);
     }
 }
 

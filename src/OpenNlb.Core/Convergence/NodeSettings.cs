@@ -31,4 +31,15 @@ public sealed record NodeSettings(
     /// before installing anything; only those start as kept. Null: every bucket does.
     /// </summary>
     public KeptUsage? InitialKept { get; init; }
+
+    /// <summary>
+    /// After a switch to a new cluster section: the hosts that took part with this one before it.
+    /// Every one of them keeps flows, as this host does, so this host takes part only once it
+    /// hears each of them on the new section, and issues no map without one that it hears, until
+    /// <see cref="AwaitUntilMs"/>: a map without it would be claimed without its hand-over.
+    /// </summary>
+    public IReadOnlySet<int> AwaitPeers { get; init; } = new HashSet<int>();
+
+    /// <summary>How long <see cref="AwaitPeers"/> holds, on the node's clock.</summary>
+    public long AwaitUntilMs { get; init; }
 }

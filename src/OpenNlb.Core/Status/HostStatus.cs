@@ -54,11 +54,22 @@ public sealed record HostStatus
     /// </summary>
     public double? LastFailoverMs { get; init; }
 
+    /// <summary>
+    /// A changed cluster section this host has read (<c>nlb reload</c>) and waits to switch to
+    /// with every other host; null when none (docs/control.md, "Changing the cluster section").
+    /// </summary>
+    public StagedStatus? Staged { get; init; }
+
     /// <summary>Event counters: heartbeats sent, received and rejected by reason, hand-overs, lease renewals.</summary>
     public IReadOnlyDictionary<string, long> Counters { get; init; } = new Dictionary<string, long>();
 
     public required DateTimeOffset UpdatedAt { get; init; }
 }
+
+/// <param name="Fingerprint">The staged cluster section's fingerprint, 16 hex digits.</param>
+/// <param name="Changes">What it changes, key by key.</param>
+/// <param name="WaitingFor">Live hosts that have not staged it yet: the switch waits for them.</param>
+public sealed record StagedStatus(string Fingerprint, IReadOnlyList<string> Changes, IReadOnlyList<int> WaitingFor);
 
 public sealed record RuleStatus(string Name, string State, int? LoadWeight, int HandlingPriority);
 

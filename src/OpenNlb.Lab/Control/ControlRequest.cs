@@ -24,6 +24,9 @@ public sealed record ControlRequest(string Command)
 
     public static ControlRequest Resume { get; } = new("resume");
 
+    /// <summary>Read the configuration file again (docs/control.md, "Reload").</summary>
+    public static ControlRequest Reload { get; } = new("reload");
+
     public static ControlRequest Drainstop(int timeoutSeconds) => new("drainstop") { TimeoutSeconds = timeoutSeconds };
 
     public static ControlRequest Enable(string rule) => new("enable") { Rule = rule };

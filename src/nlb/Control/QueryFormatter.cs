@@ -28,6 +28,12 @@ internal static class QueryFormatter
             w.WriteLine($"host {peer.HostPriority}: {state}");
         }
 
+        if (s.Staged is { } staged)
+        {
+            var waiting = staged.WaitingFor.Count == 0 ? "switching now" : "waiting for host(s) " + string.Join(", ", staged.WaitingFor);
+            w.WriteLine($"  staged cluster section {staged.Fingerprint}: {string.Join("; ", staged.Changes)}; {waiting}");
+        }
+
         w.WriteLine($"  convergences {s.Convergences}{(s.LastConvergenceMs is { } ms ? $", last took {ms:0} ms" : string.Empty)}");
         return w.ToString();
     }

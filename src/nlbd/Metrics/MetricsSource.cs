@@ -14,7 +14,8 @@ namespace OpenNlb.Daemon.Metrics;
 /// conntrack entries for the VIPs. One scrape at a time; a source that cannot be read leaves its
 /// metrics out and says so (opennlb_scrape_source_up), and is logged when it fails and recovers.
 /// </summary>
-internal sealed class MetricsSource(DataPlaneSpec spec, Func<Task<HostStatus?>> status, ILogger log) : IDisposable
+/// <param name="currentSpec">The data plane's spec now: a cluster section switch replaces it.</param>
+internal sealed class MetricsSource(Func<DataPlaneSpec> currentSpec, Func<Task<HostStatus?>> status, ILogger log) : IDisposable
 {
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(2);
 
@@ -30,13 +31,17 @@ internal sealed class MetricsSource(DataPlaneSpec spec, Func<Task<HostStatus?>> 
         {
             var snapshot = await status().WaitAsync(StatusTimeout, ct)
                 ?? throw new InvalidOperationException("nlbd is stopping");
+
+            // After the status, which the loop answers: a switch of the cluster section is then
+            // in both, or in the spec alone, and the next scrape has both again.
+            var spec = currentSpec();
             var input = new HostMetricsInput
             {
                 Cluster = spec.Cluster,
                 BucketCount = spec.BucketCount,
                 Status = snapshot,
                 Traffic = Traffic(),
-                Flows = await FlowsAsync(ct),
+                Flows = await FlowsAsync(spec, ct),
             };
             return PrometheusText.Render(HostMetrics.Families(input));
         }
@@ -63,7 +68,7 @@ internal sealed class MetricsSource(DataPlaneSpec spec, Func<Task<HostStatus?>> 
         }
     }
 
-    private async Task<IReadOnlyList<RuleFlows>?> FlowsAsync(CancellationToken ct)
+    private async Task<IReadOnlyList<RuleFlows>?> FlowsAsync(DataPlaneSpec spec, CancellationToken ct)
     {
         try
         {

@@ -60,9 +60,54 @@ public sealed class ReloadPlanTests
             plan.Refusals,
             r => Assert.StartsWith("cluster.vips: changed", r, StringComparison.Ordinal),
             r => Assert.StartsWith("cluster.heartbeat: changed", r, StringComparison.Ordinal),
-            r => Assert.StartsWith("cluster.portRules[3] (rest): changed", r, StringComparison.Ordinal),
             r => Assert.StartsWith("host.priority: 3 -> 4", r, StringComparison.Ordinal),
             r => Assert.StartsWith("host.interface: eth0 -> eth1", r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PortRulesAndFilterIcmp_AreSwitchedTogether_EachNamed()
+    {
+        var running = ConfigSamples.Full();
+        var rules = running.Cluster.PortRules;
+        var loaded = running with
+        {
+            Cluster = running.Cluster with
+            {
+                FilterIcmp = !running.Cluster.FilterIcmp,
+                PortRules =
+                [
+                    rules[1],
+                    rules[0] with { Ports = new PortRange(80, 81) },
+                    rules[3],
+                    new PortRule { Name = "dns", Ports = new PortRange(53, 53), Protocol = Protocol.Udp },
+                ],
+            },
+        };
+
+        var plan = ReloadPlan.Between(running, loaded);
+
+        Assert.True(plan.CanApply);
+        Assert.True(plan.SwitchesCluster);
+        Assert.Equal(
+            [
+                running.Cluster.FilterIcmp ? "cluster.filterIcmp: off" : "cluster.filterIcmp: on",
+                $"cluster.portRules[0] ({rules[1].Name}): moved from [1]",
+                $"cluster.portRules[1] ({rules[0].Name}): changed",
+                $"cluster.portRules[2] ({rules[3].Name}): moved from [3]",
+                "cluster.portRules[3] (dns): added",
+                $"cluster.portRules[2] ({rules[2].Name}): removed",
+            ],
+            plan.ClusterChanges);
+    }
+
+    [Fact]
+    public void HostSettingsAlone_SwitchNothing()
+    {
+        var running = ConfigSamples.Full();
+        var plan = ReloadPlan.Between(running, running with { Host = running.Host with { RemoteControl = !running.Host.RemoteControl } });
+
+        Assert.False(plan.SwitchesCluster);
+        Assert.Empty(plan.ClusterChanges);
     }
 
     [Fact]
