@@ -22,11 +22,12 @@ internal static class BenchCommand
         var name = new Option<string>("--name", "-n") { Description = "The lab to build (removed at the end)", DefaultValueFactory = _ => "conv" };
         var mode = new Option<string>("--mode") { Description = "Cluster operation mode", DefaultValueFactory = _ => "unicast" };
         mode.AcceptOnlyFromAmong("unicast", "multicast");
+        var clusterChangeOnly = new Option<bool>("--cluster-change-only") { Description = "Measure only a change of the port rules: switched live on every host, then by restarting every host" };
         var command = new Command(
             "convergence",
-            "Failover times over many crashes, connections broken by a join, a drainstop and a weight change, heartbeat bytes per second, and the same for the static nftables recipe")
+            "Failover times over many crashes, connections broken by a join, a drainstop, a weight change and a change of the port rules, heartbeat bytes per second, and the same for the static nftables recipe")
         {
-            crashes, name, mode,
+            crashes, name, mode, clusterChangeOnly,
         };
         command.SetAction(parse => CliErrors.RunAsync(async () =>
         {
@@ -41,6 +42,7 @@ internal static class BenchCommand
                 Name = parse.GetValue(name)!,
                 Crashes = parse.GetValue(crashes),
                 Mode = Enum.Parse<OperationMode>(parse.GetValue(mode)!, ignoreCase: true),
+                ClusterChangeOnly = parse.GetValue(clusterChangeOnly),
             };
             return await new ConvergenceBench(Console.Out, options).RunAsync(stop);
         }));

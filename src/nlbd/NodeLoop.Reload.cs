@@ -23,11 +23,17 @@ internal sealed partial class NodeLoop
     /// <summary>How long the watchdog covers the switch's one transaction; longer, and the others take over.</summary>
     private const long SwitchCoverMs = 5000;
 
+    /// <summary>Switches done: after the first, the kernel replaced is one a switch made, which this loop disposes.</summary>
+    private int _switches;
+
     /// <summary>After a failed switch, when to try again.</summary>
     private long _switchRetryMs;
 
     /// <summary>Bumped at each switch: work started for the previous node and kernel is dropped when it comes back.</summary>
     private int _generation;
+
+    /// <summary>The data plane now: the one nlbd started with, or the one a switch of the cluster section made.</summary>
+    public KernelDataPlane Kernel => kernel;
 
     /// <summary>What the data plane is rendered from now.</summary>
     public required DataPlaneSpec Spec { get; set; }
@@ -178,7 +184,12 @@ internal sealed partial class NodeLoop
             // The watchdog must not re-send a heartbeat of the old section.
             wire.Self = self;
             _lastHeartbeat = null;
-            kernel.Dispose();
+            // Not the one Program made: its `using` disposes that one at the end.
+            if (_switches++ > 0)
+            {
+                kernel.Dispose();
+            }
+
             kernel = nextKernel;
             node = next;
         }

@@ -114,6 +114,7 @@ internal static class Program
         using var kernel = new KernelDataPlane(spec);
         var time = TimeProvider.System;
         var inventory = new FlowInventory(spec);
+        NodeLoop? loop = null;
         try
         {
             // The others served this host's UDP flows while it was away; answering them again from
@@ -136,7 +137,7 @@ internal static class Program
             }
 
             using var socket = new HeartbeatSocket(host.Interface, host.DedicatedIp.Broadcast, cluster.Heartbeat.Port);
-            var loop = new NodeLoop(config, node, kernel, socket, new Wire(key, self), inventory, status, new Counters(), time, log)
+            loop = new NodeLoop(config, node, kernel, socket, new Wire(key, self), inventory, status, new Counters(), time, log)
             {
                 Spec = spec,
                 Source = source,
@@ -163,13 +164,22 @@ internal static class Program
                 Log.CleanupProblem(log, problem);
             }
 
+            // The loop's kernel: a switch of the cluster section replaced the one made here.
+            var current = loop?.Kernel ?? kernel;
             try
             {
-                kernel.Remove();
+                current.Remove();
             }
             catch (Exception e)
             {
                 Log.CleanupProblem(log, e.Message);
+            }
+            finally
+            {
+                if (!ReferenceEquals(current, kernel))
+                {
+                    current.Dispose();
+                }
             }
 
             status.Delete();

@@ -56,9 +56,11 @@ public sealed partial class ConvergenceNode
     public bool SwitchDue(long nowMs) => _staged != 0 && StagePending(nowMs).Count == 0;
 
     /// <summary>
-    /// A heartbeat of a host that switched to the section staged here: it counts for the switch
-    /// and is otherwise left alone. Taken as a mismatch, it would make this host re-map without
-    /// that host and claim its buckets while that host still keeps its flows in them.
+    /// A heartbeat of a host that switched to the section staged here: it counts for the switch,
+    /// and keeps that host's last word on the old section alive, as if it were said again.
+    /// Taken as a mismatch, or left to fall silent, it would make this host re-map without that
+    /// host and claim its buckets while that host still keeps its flows in them: if this host
+    /// cannot switch (the kernel refuses the new ruleset), it goes on serving its own share only.
     /// </summary>
     private bool HeardSwitched(Heartbeat hb, long nowMs)
     {
@@ -68,6 +70,15 @@ public sealed partial class ConvergenceNode
         }
 
         _heardSwitched[hb.HostPriority] = nowMs;
+        if (_peers.TryGetValue(hb.HostPriority, out var records))
+        {
+            var same = records.FindIndex(r => r.Incarnation == hb.Incarnation && r.Excluded is null);
+            if (same >= 0 && records[same].IsLive(nowMs, _settings.DetectionMs))
+            {
+                records[same] = records[same] with { LastHeardMs = Math.Max(records[same].LastHeardMs, nowMs) };
+            }
+        }
+
         return true;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using OpenNlb.Core.Allocation;
 using OpenNlb.Lab.Control;
@@ -34,6 +35,17 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
         await Task.Delay(options.Settle, ct);
 
         var table = new BenchTable("data plane", "what", "result");
+        if (options.ClusterChangeOnly)
+        {
+            foreach (var change in await ClusterChangeAsync(lab, ct))
+            {
+                table.Add("opennlb", change.Change, Row(change));
+            }
+
+            Say($"\n{table}");
+            Say("TCP broken: connections reset or unanswered for 2 s. UDP: datagrams answered by another host than their flow's, answered twice, or not answered within 2 s.");
+            return 0;
+        }
 
         Say($"\nheartbeats: counting bytes to the heartbeat port in the switch for {options.HeartbeatWindow.TotalSeconds:0} s");
         table.Add("opennlb", "heartbeat bytes/s per host", await StepAsync(() => HeartbeatsAsync(lab, ct)));
@@ -55,7 +67,7 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
         table.Add("opennlb", $"failover, kill -9 + link down ({options.Crashes} crashes)", FailoverSummary(crashes));
         table.Add("static", "failover", "none (no membership; an operator must edit the rule)");
 
-        foreach (var change in planned)
+        foreach (var change in planned.Concat(await ClusterChangeAsync(lab, ct)))
         {
             table.Add("opennlb", change.Change, Row(change));
         }
@@ -134,6 +146,62 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
         _ = await lab.ControlAsync(1, ControlRequest.SetWeight("web", MemberRule.EqualLoadWeight), ct);
         await LabConvergence.WaitForMapAsync(lab, new LabModel(lab, All), All, MapTimeout, ct);
         return result;
+    }
+
+    /// <summary>
+    /// The port rules changed on every host (<see cref="LabClusterChange"/>): switched live by
+    /// `nlb reload` on each host, then back the way it had to be done before, nlbd restarted on
+    /// every host, as the baseline of the same run.
+    /// </summary>
+    private async Task<IReadOnlyList<ChangeResult>> ClusterChangeAsync(LabHandle lab, CancellationToken ct)
+    {
+        const string Live = "port rules changed: nlb reload on each host (live switch)";
+        const string Restart = "port rules changed back: nlbd restarted on every host (before)";
+        IReadOnlyDictionary<int, string>? originals = null;
+        var live = await ChangeAsync(Live, () => MeasureAsync(
+            lab,
+            Live,
+            () => Task.CompletedTask,
+            async () =>
+            {
+                originals = await LabClusterChange.WriteAsync(lab, ct);
+                _ = await LabClusterChange.ReloadEachAsync(lab, All, ct);
+                var reloaded = Stopwatch.StartNew();
+                await LabClusterChange.WaitSwitchedAsync(lab, All, MapTimeout, ct);
+                await LabConvergence.WaitAsync(lab, All, MapTimeout, ct);
+                Say(string.Create(Inv, $"  every host switched and converged {reloaded.Elapsed.TotalMilliseconds:0} ms after the last reload answered (new flows wait meanwhile)"));
+            },
+            new LabModel(lab, All),
+            ct));
+        if (originals is null)
+        {
+            return [live, ChangeResult.Skip(Restart, "the live switch did not start")];
+        }
+
+        var restart = await ChangeAsync(Restart, () => MeasureAsync(
+            lab,
+            Restart,
+            () => LabClusterChange.RestoreAsync(lab, originals, ct),
+            async () =>
+            {
+                // One host at a time would not do: a host with another section is kept out.
+                foreach (var host in All)
+                {
+                    _ = await lab.KillNlbdAsync(host, Signal.SIGTERM);
+                }
+
+                foreach (var host in All)
+                {
+                    lab.StartNlbd(host);
+                }
+
+                await LabConvergence.WaitAsync(lab, All, MapTimeout, ct);
+                await LabConvergence.WaitForMapAsync(lab, new LabModel(lab, All), All, MapTimeout, ct);
+            },
+            new LabModel(lab, All),
+            ct));
+        await Task.Delay(options.Settle, ct);
+        return [live, restart];
     }
 
     private async Task<IReadOnlyList<CrashResult>> CrashesAsync(LabHandle lab, CancellationToken ct)

@@ -13,6 +13,9 @@ public sealed record ConvergenceBenchOptions
 
     public OperationMode Mode { get; init; } = OperationMode.Unicast;
 
+    /// <summary>Only the change of the cluster section: live, and by restarting every host (the way before).</summary>
+    public bool ClusterChangeOnly { get; init; }
+
     public int TcpConnections { get; init; } = 200;
 
     public int UdpFlows { get; init; } = 50;

@@ -66,6 +66,7 @@ public sealed class ClusterSwitchTests
 
         // Host 2 switched: a new node, the same incarnation, the new fingerprint.
         var switched = new ConvergenceNode(Settings(2, 102, restarted: true, fingerprint: Next), _lab.Now);
+        _lab.Continue(two, switched);
         var outcome = one.Receive(_lab.Heartbeat(switched), _lab.Now);
 
         Assert.Equal(Observation.Switched, outcome);
@@ -85,6 +86,107 @@ public sealed class ClusterSwitchTests
 
         Assert.Equal(DisplayState.Mismatched, switched.Display(_lab.Now));
         Assert.False(switched.Ownership.Rules[Web].Buckets.Count > 0);
+    }
+
+    [Fact]
+    public void AHostThatCannotSwitch_KeepsCountingTheOnesThatDid_AndClaimsNothingOfTheirs()
+    {
+        var (one, two) = (_lab.Boot(1), _lab.Boot(2));
+        _lab.Run(1000, one, two);
+        one.Stage(Next);
+        two.Stage(Next);
+        var adopted = one.Adopted;
+        var owned = one.Ownership;
+        var switched = new ConvergenceNode(Settings(2, 102, restarted: true, fingerprint: Next), _lab.Now);
+        _lab.Continue(two, switched);
+
+        // Host 1 stays on the old section (its kernel refused the new ruleset) for many detection times.
+        for (var t = 0; t < 4 * DetectionMs; t += (int)PeriodMs)
+        {
+            _lab.Now += PeriodMs;
+            one.Tick(_lab.Now);
+            one.Receive(_lab.Heartbeat(switched), _lab.Now);
+        }
+
+        Assert.Equal([1, 2], one.View(_lab.Now));
+        Assert.Equal(adopted, one.Adopted);
+        Assert.Equal(owned, one.Ownership);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void HostsSwitchingAtDifferentTimes_IssueTheirFirstMapWithEveryOne_OnlyWhenTheyAwaitEachOther(bool await)
+    {
+        var hosts = new[] { _lab.Boot(1), _lab.Boot(2), _lab.Boot(3) };
+        _lab.Run(1000, hosts);
+        foreach (var host in hosts)
+        {
+            host.Stage(Next);
+        }
+
+        _lab.Run(100, hosts);
+        Assert.All(hosts, h => Assert.True(h.SwitchDue(_lab.Now)));
+
+        // Each asks whom it took part with as the switch falls due, before its transaction (nlbd).
+        var partners = hosts.Select((h, i) => h.View(_lab.Now).Where(p => p != i + 1).ToHashSet()).ToArray();
+        Assert.All(partners, p => Assert.Equal(2, p.Count));
+
+        // Host 3 switches first; hosts 1 and 2 are in their rulesets' transactions for a second,
+        // their watchdogs repeating their last heartbeats.
+        ConvergenceNode Switch(int priority) => new(
+            Settings(priority, (ulong)(100 + priority), restarted: true, fingerprint: Next) with
+            {
+                AwaitPeers = await ? partners[priority - 1] : new HashSet<int>(),
+                AwaitUntilMs = _lab.Now + 5000,
+            },
+            _lab.Now);
+        var (old1, old2) = (hosts[0], hosts[1]);
+        var (last1, last2) = (_lab.Heartbeat(old1), _lab.Heartbeat(old2));
+        var three = Switch(3);
+        _lab.Continue(hosts[2], three);
+        var firstMaps = new List<Proposal>();
+        for (var t = 0; t < 1000; t += (int)PeriodMs)
+        {
+            _lab.Now += PeriodMs;
+            three.Receive(last1 with { Sequence = last1.Sequence + (ulong)t + 1 }, _lab.Now);
+            three.Receive(last2 with { Sequence = last2.Sequence + (ulong)t + 1 }, _lab.Now);
+            three.Tick(_lab.Now);
+            _lab.Collect(three);
+            Note(three);
+        }
+
+        var (one, two) = (Switch(1), Switch(2));
+        _lab.Continue(old1, one, resent: 1000);
+        _lab.Continue(old2, two, resent: 1000);
+        var now = new[] { one, two, three };
+        for (var t = 0; t < 2000; t += (int)PeriodMs)
+        {
+            _lab.Run(PeriodMs, now);
+            foreach (var node in now)
+            {
+                Note(node);
+            }
+        }
+
+        Assert.All(now, n => Assert.Equal([1, 2, 3], n.Adopted.Members.Select(m => m.Priority)));
+        if (await)
+        {
+            Assert.All(firstMaps, p => Assert.Equal([1, 2, 3], p.Members.Select(m => m.Priority)));
+        }
+        else
+        {
+            // The gate is what the test sees: without it, host 3 serves a map of its own first.
+            Assert.Contains(firstMaps, p => p.Members.Count < 3);
+        }
+
+        void Note(ConvergenceNode node)
+        {
+            if (node.Adopted.Epoch != 0 && !firstMaps.Contains(node.Adopted))
+            {
+                firstMaps.Add(node.Adopted);
+            }
+        }
     }
 
     [Fact]

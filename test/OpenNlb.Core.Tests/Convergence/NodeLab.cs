@@ -19,6 +19,14 @@ internal sealed class NodeLab
     public ConvergenceNode Boot(int priority, bool restarted = false, ulong? incarnation = null) =>
         new(SimCluster.Settings(priority, incarnation ?? (ulong)(100 + priority), restarted: restarted), Now);
 
+    /// <summary>
+    /// <paramref name="next"/> took over from <paramref name="before"/> in the same daemon (a
+    /// switch of the cluster section): its datagrams go on numbering where the daemon was, past
+    /// <paramref name="resent"/> re-sends of the last heartbeat meanwhile.
+    /// </summary>
+    public void Continue(ConvergenceNode before, ConvergenceNode next, int resent = 0) =>
+        _sequences[next] = _sequences.GetValueOrDefault(before) + (ulong)resent;
+
     public Heartbeat Heartbeat(ConvergenceNode from)
     {
         _sequences[from] = _sequences.GetValueOrDefault(from) + 1;
