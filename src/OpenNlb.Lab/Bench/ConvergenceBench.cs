@@ -21,6 +21,9 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
     private static readonly TimeSpan MapTimeout = TimeSpan.FromSeconds(15);
     private static readonly IFormatProvider Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>How long new flows waited in the changes that measure it, for the table.</summary>
+    private readonly List<(string Change, NewFlowGap Gap)> _gaps = [];
+
     private FlowOptions Flows => new() { TcpConnections = options.TcpConnections, UdpFlows = options.UdpFlows };
 
     public async Task<int> RunAsync(CancellationToken ct)
@@ -41,6 +44,8 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
             {
                 table.Add("opennlb", change.Change, Row(change));
             }
+
+            AddGaps(table);
 
             Say($"\n{table}");
             Say("TCP broken: connections reset or unanswered for 2 s. UDP: datagrams answered by another host than their flow's, answered twice, or not answered within 2 s.");
@@ -71,6 +76,8 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
         {
             table.Add("opennlb", change.Change, Row(change));
         }
+
+        AddGaps(table);
 
         Say("\nstatic recipe: nlbd stopped on every host, `jhash ... mod N != i drop` installed by hand");
         foreach (var change in await StaticAsync(lab, ct))
@@ -165,11 +172,13 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
             async () =>
             {
                 originals = await LabClusterChange.WriteAsync(lab, ct);
+                await using var probe = StartGapProbe(lab, ct);
                 _ = await LabClusterChange.ReloadEachAsync(lab, All, ct);
                 var reloaded = Stopwatch.StartNew();
                 await LabClusterChange.WaitSwitchedAsync(lab, All, MapTimeout, ct);
                 await LabConvergence.WaitAsync(lab, All, MapTimeout, ct);
-                Say(string.Create(Inv, $"  every host switched and converged {reloaded.Elapsed.TotalMilliseconds:0} ms after the last reload answered (new flows wait meanwhile)"));
+                Say(string.Create(Inv, $"  every host switched and said converged {reloaded.Elapsed.TotalMilliseconds:0} ms after the last reload answered"));
+                NoteGap(Live, await probe.StopAsync());
             },
             new LabModel(lab, All),
             ct));
@@ -185,6 +194,7 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
             async () =>
             {
                 // One host at a time would not do: a host with another section is kept out.
+                await using var probe = StartGapProbe(lab, ct);
                 foreach (var host in All)
                 {
                     _ = await lab.KillNlbdAsync(host, Signal.SIGTERM);
@@ -197,11 +207,25 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
 
                 await LabConvergence.WaitAsync(lab, All, MapTimeout, ct);
                 await LabConvergence.WaitForMapAsync(lab, new LabModel(lab, All), All, MapTimeout, ct);
+                NoteGap(Restart, await probe.StopAsync());
             },
             new LabModel(lab, All),
             ct));
         await Task.Delay(options.Settle, ct);
         return [live, restart];
+    }
+
+    /// <summary>New connections from the last client address, which the long-lived flows use least.</summary>
+    private static NewFlowGapProbe StartGapProbe(LabHandle lab, CancellationToken ct)
+    {
+        var (node, source) = LongLivedFlows.Sources(lab)[^1];
+        return NewFlowGapProbe.Start(lab, node, source, ct);
+    }
+
+    private void NoteGap(string change, NewFlowGap gap)
+    {
+        Say($"  {gap}");
+        _gaps.Add((change, gap));
     }
 
     private async Task<IReadOnlyList<CrashResult>> CrashesAsync(LabHandle lab, CancellationToken ct)
@@ -300,6 +324,14 @@ public sealed class ConvergenceBench(TextWriter output, ConvergenceBenchOptions 
         {
             Say($"  failed: {e.Message}");
             return "not measured: " + e.Message.Split('\n')[0];
+        }
+    }
+
+    private void AddGaps(BenchTable table)
+    {
+        foreach (var (change, gap) in _gaps)
+        {
+            table.Add("opennlb", change.Split(':')[0] + ": new flows", gap.ToString());
         }
     }
 
