@@ -57,16 +57,8 @@ public sealed class ClusterSwitchTests
     [Fact]
     public void AHostSwitchedAhead_IsNeitherAMismatchNorADeparture_ForOneStillSwitching()
     {
-        var (one, two) = (_lab.Boot(1), _lab.Boot(2));
-        _lab.Run(1000, one, two);
-        one.Stage(Next);
-        two.Stage(Next);
-        var adopted = one.Adopted;
-        var owned = one.Ownership;
-
-        // Host 2 switched: a new node, the same incarnation, the new fingerprint.
-        var switched = new ConvergenceNode(Settings(2, 102, restarted: true, fingerprint: Next), _lab.Now);
-        _lab.Continue(two, switched);
+        var (one, switched) = TwoStagedAndHost2Switched();
+        var (adopted, owned) = (one.Adopted, one.Ownership);
         var outcome = one.Receive(_lab.Heartbeat(switched), _lab.Now);
 
         Assert.Equal(Observation.Switched, outcome);
@@ -91,14 +83,8 @@ public sealed class ClusterSwitchTests
     [Fact]
     public void AHostThatCannotSwitch_KeepsCountingTheOnesThatDid_AndClaimsNothingOfTheirs()
     {
-        var (one, two) = (_lab.Boot(1), _lab.Boot(2));
-        _lab.Run(1000, one, two);
-        one.Stage(Next);
-        two.Stage(Next);
-        var adopted = one.Adopted;
-        var owned = one.Ownership;
-        var switched = new ConvergenceNode(Settings(2, 102, restarted: true, fingerprint: Next), _lab.Now);
-        _lab.Continue(two, switched);
+        var (one, switched) = TwoStagedAndHost2Switched();
+        var (adopted, owned) = (one.Adopted, one.Ownership);
 
         // Host 1 stays on the old section (its kernel refused the new ruleset) for many detection times.
         for (var t = 0; t < 4 * DetectionMs; t += (int)PeriodMs)
@@ -187,6 +173,18 @@ public sealed class ClusterSwitchTests
                 firstMaps.Add(node.Adopted);
             }
         }
+    }
+
+    /// <summary>Two converged hosts stage <see cref="Next"/>; host 2 switches: a new node, the same incarnation, the new fingerprint.</summary>
+    private (ConvergenceNode One, ConvergenceNode Switched) TwoStagedAndHost2Switched()
+    {
+        var (one, two) = (_lab.Boot(1), _lab.Boot(2));
+        _lab.Run(1000, one, two);
+        one.Stage(Next);
+        two.Stage(Next);
+        var switched = new ConvergenceNode(Settings(2, 102, restarted: true, fingerprint: Next), _lab.Now);
+        _lab.Continue(two, switched);
+        return (one, switched);
     }
 
     [Fact]

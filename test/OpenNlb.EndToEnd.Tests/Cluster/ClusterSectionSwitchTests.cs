@@ -68,33 +68,10 @@ public sealed class ClusterSectionSwitchTests(ITestOutputHelper output)
         await LabConvergence.WaitForMapAsync(lab, model, [1, 2, 3], MapTimeout, Ct);
         await Task.Delay(Observe, Ct);
 
-        var during = await flows.CountsAfterAnswersAsync(Ct) - before;
-        var events = flows.Events(since);
-        output.WriteLine($"switch: {during}");
-        foreach (var e in events.Take(20))
-        {
-            output.WriteLine("  " + e);
-        }
-
-        foreach (var host in lab.Hosts)
-        {
-            var log = lab.Paths.NlbdLog(host.HostPriority);
-            output.WriteLine($"{log}:");
-            foreach (var line in (await File.ReadAllLinesAsync(log, Ct)).Where(l => l.Contains("nlbd[14", StringComparison.Ordinal) || l.Contains("nlbd[1200]", StringComparison.Ordinal) || l.Contains("nlbd[1209]", StringComparison.Ordinal)).TakeLast(12))
-            {
-                output.WriteLine("  " + line);
-            }
-        }
-
-        var detail = $"{during}; first events: {string.Join("; ", events.Take(8))}";
-        Assert.True(during.TcpRequestsAnswered > 0 && during.UdpSent > 0, $"the flows did not speak during the switch: {detail}");
-        Assert.True(during.TcpBroken == 0, $"{during.TcpBroken} of 200 TCP connections broken. {detail}");
-        Assert.True(during.TcpWrongHost == 0, $"{during.TcpWrongHost} TCP connections answered by another host. {detail}");
-        Assert.True(during.UdpWrongHost == 0 && during.UdpDuplicate == 0, $"{during.UdpWrongHost} datagrams answered by another host than their flow's, {during.UdpDuplicate} answered twice. {detail}");
-        // The one thing a switch may cost (docs/control.md): while three hosts write their whole
-        // rulesets at once, a host's lease can lapse for tens of milliseconds (seen: 9 of 3,558
-        // datagrams in one run); more than 1% is not that.
-        Assert.True(during.UdpUnanswered * 100 <= during.UdpSent, $"{during.UdpUnanswered} of {during.UdpSent} datagrams unanswered. {detail}");
+        // The one thing a switch may cost (docs/control.md): a host's lease can lapse for tens of
+        // milliseconds while the hosts write their whole rulesets at once (seen: up to 14 of about
+        // 3,300 datagrams); more than 1% is not that.
+        await FlowChecks.AssertNothingBrokenAsync(output, "switch", lab, flows, before, since, 200, unansweredPercent: 1, Ct);
 
         // The new section is what every host enforces: the new rule's buckets are shared out in full.
         var owned = new List<int>();

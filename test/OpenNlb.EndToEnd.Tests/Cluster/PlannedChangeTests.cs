@@ -145,34 +145,8 @@ public sealed class PlannedChangeTests(ITestOutputHelper output)
         return flows;
     }
 
-    private async Task AssertNothingBrokenAsync(string change, LabHandle lab, LongLivedFlows flows, FlowCounts before, TimeSpan since)
-    {
-        var during = await flows.CountsAfterAnswersAsync(Ct) - before;
-        var events = flows.Events(since);
-        output.WriteLine($"{change}: {during}");
-        foreach (var e in events.Take(20))
-        {
-            output.WriteLine("  " + e);
-        }
-
-        // What the daemons did meanwhile, to read beside the events when this fails.
-        foreach (var host in lab.Hosts)
-        {
-            var log = lab.Paths.NlbdLog(host.HostPriority);
-            output.WriteLine($"{log}:");
-            foreach (var line in File.Exists(log) ? (await File.ReadAllLinesAsync(log, Ct)).TakeLast(15) : [])
-            {
-                output.WriteLine("  " + line);
-            }
-        }
-
-        var detail = $"{change}: {during}; first events: {string.Join("; ", events.Take(8))}";
-        Assert.True(during.TcpRequestsAnswered > 0 && during.UdpSent > 0, $"the flows did not speak during the change: {detail}");
-        Assert.True(during.TcpBroken == 0, $"{during.TcpBroken} of {TcpConnections} TCP connections broken. {detail}");
-        Assert.True(during.TcpWrongHost == 0, $"{during.TcpWrongHost} TCP connections answered by another host. {detail}");
-        Assert.True(during.UdpWrongHost == 0 && during.UdpDuplicate == 0, $"{during.UdpWrongHost} datagrams answered by another host than their flow's, {during.UdpDuplicate} answered twice. {detail}");
-        Assert.True(during.UdpUnanswered == 0, $"{during.UdpUnanswered} of {during.UdpSent} datagrams unanswered. {detail}");
-    }
+    private Task AssertNothingBrokenAsync(string change, LabHandle lab, LongLivedFlows flows, FlowCounts before, TimeSpan since) =>
+        FlowChecks.AssertNothingBrokenAsync(output, change, lab, flows, before, since, TcpConnections, unansweredPercent: 0, Ct);
 
     private async Task AssertNewFlowsFollowAsync(string change, LabHandle lab, LabModel model)
     {
