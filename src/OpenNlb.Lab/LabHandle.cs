@@ -100,7 +100,7 @@ public sealed class LabHandle : IAsyncDisposable
         File.Delete(Paths.StateFile(host));
         File.Delete(Paths.ControlSocket(host));
         string[] control = NlbdFeatures.AcceptsControlSocket(nlbd) ? [NlbdFeatures.ControlSocketOption, Paths.ControlSocket(host)] : [];
-        Start(nlbdProcesses, host, node, [nlbd, "--config", config, "--state-file", Paths.StateFile(host), .. control], Paths.NlbdLog(host), Paths.NlbdPid(host));
+        Start(nlbdProcesses, host, node, [nlbd, "--config", config, "--state-file", Paths.StateFile(host), "--runtime-dir", Paths.NlbdRuntime(host), .. control], Paths.NlbdLog(host), Paths.NlbdPid(host));
     }
 
     /// <summary>Whether host i's nlbd has a control socket (it runs, and its socket file exists).</summary>

@@ -21,6 +21,13 @@ public sealed class LabPaths(string lab)
 
     public string NlbdLog(int host) => File($"h{host}.nlbd.log");
 
+    /// <summary>
+    /// Host i's nlbd runtime directory (the saved MAC of its interface): in the lab's directory, so
+    /// that `lab down` removes it, never the machine's own /run/opennlb, where a file named after a
+    /// reused namespace inode would give a later lab host another host's MAC.
+    /// </summary>
+    public string NlbdRuntime(int host) => File($"h{host}.run");
+
     public string NlbdPid(int host) => File($"h{host}.nlbd.pid");
 
     public string ServiceLog(int host) => File($"h{host}.serve.log");

@@ -38,7 +38,7 @@ internal static partial class Log
     [LoggerMessage(1104, LogLevel.Debug, "datagram dropped: {Error}")]
     public static partial void HeartbeatRejected(ILogger logger, string error);
 
-    [LoggerMessage(1105, LogLevel.Information, "state {State} {Reason}")]
+    [LoggerMessage(1105, LogLevel.Information, "state {State}{Reason}")]
     public static partial void StateChanged(ILogger logger, string state, string reason);
 
     [LoggerMessage(1200, LogLevel.Information, "converged: members [{Members}], default host {DefaultHost}, this host: {Owned}; {ConvergenceMs:0} ms after the change")]

@@ -60,14 +60,14 @@ internal sealed partial class NodeLoop
         if (loaded is null)
         {
             Log.ReloadRefused(log, errors.Count, string.Join("; ", errors));
-            return CommandOutcome.Refused($"{errors.Count} error(s), nothing changed: " + string.Join("; ", errors));
+            return CommandOutcome.Refused($"{errors.Count} error(s), nothing changed:" + Lines(errors));
         }
 
         var plan = ReloadPlan.Between(Current, loaded);
         if (!plan.CanApply)
         {
             Log.ReloadRefused(log, plan.Refusals.Count, string.Join("; ", plan.Refusals));
-            return CommandOutcome.Refused($"{plan.Refusals.Count} change(s) cannot be applied live, nothing changed: " + string.Join("; ", plan.Refusals));
+            return CommandOutcome.Refused($"{plan.Refusals.Count} change(s) cannot be applied live, nothing changed:" + Lines(plan.Refusals));
         }
 
         if (plan.SwitchesCluster)
@@ -75,9 +75,11 @@ internal sealed partial class NodeLoop
             return Stage(loaded, new ConfigSource(path, sha256), plan, now);
         }
 
+        var withdrawn = string.Empty;
         if (_staged is not null)
         {
             // The file has the running cluster section again: the operator took the change back.
+            withdrawn = string.Create(CultureInfo.InvariantCulture, $"staged cluster section {node.Staged:x16} withdrawn, the running one kept; ");
             Unstage("the file has the running cluster section again");
         }
 
@@ -93,7 +95,7 @@ internal sealed partial class NodeLoop
         Effects(now);
         var summary = plan.Changes.Count == 0 ? "no change" : string.Join("; ", plan.Changes);
         Log.Reloaded(log, path, summary);
-        return CommandOutcome.Done($"reloaded {path}: {summary}");
+        return CommandOutcome.Done($"{withdrawn}reloaded {path}: {summary}");
     }
 
     /// <summary>
@@ -112,7 +114,7 @@ internal sealed partial class NodeLoop
         var message = $"staged {source.Path} (cluster fingerprint {hex}): {string.Join("; ", changes)}; "
             + (waiting.Count == 0
                 ? "every live host has it: switching now"
-                : $"this host switches when every live host has staged it; waiting for {Waiting(waiting)} (run nlb reload there, or nlb reload --cluster)");
+                : $"this host switches when every live host has staged it; waiting for {Waiting(waiting)}");
         return CommandOutcome.Done(message);
     }
 
@@ -122,6 +124,9 @@ internal sealed partial class NodeLoop
         node.Stage(0);
         Log.ClusterUnstaged(log, why);
     }
+
+    /// <summary>One problem per line, as `nlb check` prints them (the log keeps them on one).</summary>
+    private static string Lines(IEnumerable<string> problems) => string.Concat(problems.Select(p => "\n  " + p));
 
     private static string Waiting(IReadOnlyList<int> hosts) =>
         hosts.Count == 0 ? "no host" : "host(s) " + string.Join(", ", hosts);

@@ -79,7 +79,7 @@ internal sealed partial class NodeLoop
         var display = DisplayNow(now, served);
         if (display != _lastDisplay)
         {
-            Log.StateChanged(log, Name(display), node.KeptOutReason ?? string.Empty);
+            Log.StateChanged(log, Name(display), node.KeptOutReason is { } why ? " " + why : string.Empty);
             WriteStatus(now);
         }
 

@@ -2,6 +2,7 @@ using System.Net;
 using OpenNlb.Cli.Control;
 using OpenNlb.Core.Control;
 using OpenNlb.Core.Query;
+using OpenNlb.Core.Status;
 using Xunit;
 
 namespace OpenNlb.Cli.Tests;
@@ -48,11 +49,25 @@ public sealed class FormatterTests
               rule web: enabled, weight 30, owns 3781, keeps 2
               rule sticky: draining, weight equal, owns 8192, keeps 0
               rule ssh: enabled, weight equal, owns 0, keeps 0
-            host 1: converged
               convergences 4, last took 120 ms
+            host 1: converged
 
             """,
             QueryFormatter.Format(Samples.Status));
+    }
+
+    [Fact]
+    public void Query_ShowsAStagedClusterSection_AsThisHostsOwn_BeforeThePeers()
+    {
+        var status = Samples.Status with
+        {
+            Staged = new StagedStatus("00000000c0ffee00", ["cluster.portRules[3] (dns): added"], [1]),
+        };
+
+        var lines = QueryFormatter.Format(status).Split('\n');
+
+        var staged = Array.FindIndex(lines, l => l.StartsWith("  staged cluster section 00000000c0ffee00: cluster.portRules[3] (dns): added; waiting for host(s) 1", StringComparison.Ordinal));
+        Assert.InRange(staged, 1, Array.FindIndex(lines, l => l.StartsWith("host 1:", StringComparison.Ordinal)) - 1);
     }
 
     [Fact]

@@ -44,27 +44,32 @@ public sealed record ReloadPlan(IReadOnlyList<string> Refusals, IReadOnlyList<st
     private static void RestartOnly(ClusterConfig a, ClusterConfig b, List<string> refusals)
     {
         const string Why = "this version changes it only with nlbd stopped on every host (docs/control.md)";
-        void Differs(string key) => refusals.Add($"cluster.{key}: changed; {Why}");
+        void Differs(string key, string what) => refusals.Add($"cluster.{key}: changed ({what}); {Why}");
 
         if (a.Name != b.Name)
         {
-            Differs("name");
+            Differs("name", $"{a.Name} -> {b.Name}");
         }
 
         if (!a.Vips.SequenceEqual(b.Vips))
         {
-            Differs("vips");
+            Differs("vips", $"{string.Join(", ", a.Vips)} -> {string.Join(", ", b.Vips)}");
         }
 
         if (a.Mode != b.Mode)
         {
-            Differs("mode");
+            Differs("mode", $"{Word(a.Mode)} -> {Word(b.Mode)}");
         }
 
         var (ha, hb) = (a.Heartbeat, b.Heartbeat);
-        if (ha.PeriodMs != hb.PeriodMs || ha.Tolerance != hb.Tolerance || ha.Port != hb.Port || ha.Takeover != hb.Takeover)
+        var heartbeat = new List<string>();
+        Field(heartbeat, "periodMs", ha.PeriodMs, hb.PeriodMs);
+        Field(heartbeat, "tolerance", ha.Tolerance, hb.Tolerance);
+        Field(heartbeat, "port", ha.Port, hb.Port);
+        Field(heartbeat, "takeover", ha.Takeover, hb.Takeover);
+        if (heartbeat.Count > 0)
         {
-            Differs("heartbeat");
+            Differs("heartbeat", string.Join(", ", heartbeat));
         }
 
         if (!Equals(ha.Key, hb.Key) || ha.KeyFile != hb.KeyFile)
@@ -91,7 +96,8 @@ public sealed record ReloadPlan(IReadOnlyList<string> Refusals, IReadOnlyList<st
             }
             else if (old.r != rule)
             {
-                changes.Add(string.Create(CultureInfo.InvariantCulture, $"cluster.portRules[{i}] ({rule.Name}): changed"));
+                var moved = old.i != i ? string.Create(CultureInfo.InvariantCulture, $", moved from [{old.i}]") : string.Empty;
+                changes.Add(string.Create(CultureInfo.InvariantCulture, $"cluster.portRules[{i}] ({rule.Name}): changed ({RuleDiff(old.r, rule)}{moved})"));
             }
             else if (old.i != i)
             {
@@ -104,6 +110,37 @@ public sealed record ReloadPlan(IReadOnlyList<string> Refusals, IReadOnlyList<st
             changes.Add(string.Create(CultureInfo.InvariantCulture, $"cluster.portRules[{i}] ({rule.Name}): removed"));
         }
     }
+
+    /// <summary>What differs between two versions of one rule, field by field: "ports 80 -> 80-81, affinity single -> none".</summary>
+    private static string RuleDiff(PortRule a, PortRule b)
+    {
+        var fields = new List<string>();
+        Field(fields, "vip", a.Vip?.ToString() ?? "all", b.Vip?.ToString() ?? "all");
+        Field(fields, "ports", a.Ports.ToString(), b.Ports.ToString());
+        Field(fields, "protocol", Word(a.Protocol), Word(b.Protocol));
+        Field(fields, "filtering", Word(a.Filtering), Word(b.Filtering));
+        Field(fields, "affinity", Word(a.Affinity), Word(b.Affinity));
+        Field(fields, "affinityTimeoutSeconds", a.AffinityTimeoutSeconds, b.AffinityTimeoutSeconds);
+        return string.Join(", ", fields);
+    }
+
+    private static void Field<T>(List<string> fields, string name, T a, T b)
+    {
+        if (!EqualityComparer<T>.Default.Equals(a, b))
+        {
+            fields.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {Show(a)} -> {Show(b)}"));
+        }
+    }
+
+    private static string Show<T>(T value) => value switch
+    {
+        bool flag => flag ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value?.ToString() ?? "none",
+    };
+
+    private static string Word<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     private static void HostChanges(NlbConfig running, NlbConfig loaded, List<string> refusals, List<string> changes)
     {

@@ -29,9 +29,14 @@ internal static class Answer
 
         if (!response.Ok)
         {
-            // With --node or --cluster, what each host said, then the summary.
+            // With --node or --cluster, what each host said, then the summary; not the same words
+            // twice when the one host asked (a reload goes that way) said it all.
             Console.Write(HostCommands.HostLines(response));
-            await Console.Error.WriteLineAsync($"nlb: {response.Error}");
+            if (response.Hosts is not [{ } only] || only.Error != response.Error)
+            {
+                await Console.Error.WriteLineAsync($"nlb: {response.Error}");
+            }
+
             return CliErrors.Failure;
         }
 

@@ -18,6 +18,14 @@ internal static class QueryFormatter
             w.WriteLine($"  rule {rule.Name}: {rule.State}, weight {(rule.LoadWeight?.ToString(CultureInfo.InvariantCulture) ?? "equal")}, owns {owned}, keeps {kept}");
         }
 
+        // This host's own lines first: below the peers they would read as the last peer's.
+        if (s.Staged is { } staged)
+        {
+            var waiting = staged.WaitingFor.Count == 0 ? "switching now" : "waiting for host(s) " + string.Join(", ", staged.WaitingFor);
+            w.WriteLine($"  staged cluster section {staged.Fingerprint}: {string.Join("; ", staged.Changes)}; {waiting}");
+        }
+
+        w.WriteLine($"  convergences {s.Convergences}{(s.LastConvergenceMs is { } ms ? $", last took {ms:0} ms" : string.Empty)}");
         foreach (var peer in s.Peers)
         {
             var state = peer.KeptOut is not null ? $"kept out: {peer.KeptOut}"
@@ -28,13 +36,6 @@ internal static class QueryFormatter
             w.WriteLine($"host {peer.HostPriority}: {state}");
         }
 
-        if (s.Staged is { } staged)
-        {
-            var waiting = staged.WaitingFor.Count == 0 ? "switching now" : "waiting for host(s) " + string.Join(", ", staged.WaitingFor);
-            w.WriteLine($"  staged cluster section {staged.Fingerprint}: {string.Join("; ", staged.Changes)}; {waiting}");
-        }
-
-        w.WriteLine($"  convergences {s.Convergences}{(s.LastConvergenceMs is { } ms ? $", last took {ms:0} ms" : string.Empty)}");
         return w.ToString();
     }
 

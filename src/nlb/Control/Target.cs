@@ -7,7 +7,7 @@ internal sealed class Target
 {
     public Option<string?> Socket { get; } = new("--socket") { Description = "nlbd's control socket (default " + ControlClient.DefaultSocket + ")" };
 
-    public Option<string?> Lab { get; } = new("--lab") { Description = "Talk to a host of a running lab (with --host)" };
+    public Option<string?> Lab { get; } = new("--lab", "--name") { Description = "Talk to a host of a running lab (with --host)" };
 
     public Option<int?> Host { get; } = new("--host") { Description = "With --lab: the host number (1, 2, ...)" };
 

@@ -23,9 +23,11 @@ internal static class LabCommand
         return lab;
     }
 
-    private static Option<string> NameOption() => new("--name", "-n")
+    // --lab too: the host commands (query, reload, ...) name a lab with --lab, and a user who
+    // just typed one form should not be refused the other.
+    private static Option<string> NameOption() => new("--name", "-n", "--lab")
     {
-        Description = "The lab's name (also the cluster name)",
+        Description = "The lab's name (the cluster's name too, unless --config files name it)",
         DefaultValueFactory = _ => "lab",
     };
 

@@ -14,7 +14,7 @@ internal static class LabFormatter
         var c = CultureInfo.InvariantCulture;
         var hosts = lab.Hosts.ToList();
         var clients = lab.Clients.ToList();
-        text.Append(c, $"lab '{lab.Name}' is up: {hosts.Count} hosts, {clients.Count} clients, {Word(lab.Mode)}, VIP {lab.Vip}")
+        text.Append(c, $"lab '{lab.Name}' is up: {Count(hosts.Count, "host")}, {Count(clients.Count, "client")}, {Word(lab.Mode)}, VIP {lab.Vip}")
             .Append(lab.NoNlbd ? " (no nlbd: nothing owns the VIP)\n" : "\n");
         var table = new TextTable("NODE", "NAMESPACE", "ADDRESS", "EXTRA");
         foreach (var node in hosts.Concat(clients))
@@ -73,6 +73,8 @@ internal static class LabFormatter
     }
 
     private static string Word(Enum value) => value.ToString().ToLowerInvariant();
+
+    private static string Count(int n, string noun) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? string.Empty : "s")}");
 
     private static string NameArgument(string lab) => lab == "lab" ? "" : $" --name {lab}";
 

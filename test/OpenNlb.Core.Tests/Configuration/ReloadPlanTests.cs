@@ -58,8 +58,8 @@ public sealed class ReloadPlanTests
         Assert.False(plan.CanApply);
         Assert.Collection(
             plan.Refusals,
-            r => Assert.StartsWith("cluster.vips: changed", r, StringComparison.Ordinal),
-            r => Assert.StartsWith("cluster.heartbeat: changed", r, StringComparison.Ordinal),
+            r => Assert.StartsWith("cluster.vips: changed (192.0.2.100, 192.0.2.101 -> 192.0.2.100)", r, StringComparison.Ordinal),
+            r => Assert.StartsWith("cluster.heartbeat: changed (periodMs 250 -> 100)", r, StringComparison.Ordinal),
             r => Assert.StartsWith("host.priority: 3 -> 4", r, StringComparison.Ordinal),
             r => Assert.StartsWith("host.interface: eth0 -> eth1", r, StringComparison.Ordinal));
     }
@@ -92,7 +92,7 @@ public sealed class ReloadPlanTests
             [
                 running.Cluster.FilterIcmp ? "cluster.filterIcmp: off" : "cluster.filterIcmp: on",
                 $"cluster.portRules[0] ({rules[1].Name}): moved from [1]",
-                $"cluster.portRules[1] ({rules[0].Name}): changed",
+                $"cluster.portRules[1] ({rules[0].Name}): changed (ports 80 -> 80-81, moved from [0])",
                 $"cluster.portRules[2] ({rules[3].Name}): moved from [3]",
                 "cluster.portRules[3] (dns): added",
                 $"cluster.portRules[2] ({rules[2].Name}): removed",

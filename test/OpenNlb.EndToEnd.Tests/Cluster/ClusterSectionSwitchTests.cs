@@ -42,7 +42,7 @@ public sealed class ClusterSectionSwitchTests(ITestOutputHelper output)
         var first = await lab.ControlAsync(1, ControlRequest.Reload, Ct);
         output.WriteLine($"h1 reload: {first.Message ?? first.Error}");
         Assert.True(first.Ok, first.Error);
-        Assert.Contains("cluster.portRules[0] (web): changed; cluster.portRules[2] (sticky): changed; cluster.portRules[4] (dns): added", first.Message, StringComparison.Ordinal);
+        Assert.Contains("cluster.portRules[0] (web): changed (ports 80 -> 80-81); cluster.portRules[2] (sticky): changed (affinity single -> none); cluster.portRules[4] (dns): added", first.Message, StringComparison.Ordinal);
         Assert.Contains("waiting for host(s) 2, 3", first.Message, StringComparison.Ordinal);
 
         // Staged on one host: nothing switches, nobody is kept out.
