@@ -42,7 +42,7 @@ public sealed class ConfigFuzzTests
 
             var result = ConfigLoader.Parse(new string(chars));
             AssertConsistent(result, $"punctuation case {i}: {new string(chars)}");
-            parserFailures += result.Errors.Count(e => e.Message == "malformed YAML after this point");
+            parserFailures += result.Errors.Count(e => e.Message == OpenNlb.Core.Configuration.Yaml.YamlTreeReader.MalformedAfter);
         }
 
         Assert.True(parserFailures > 0, "no input reached the parser's non-YamlException failures");

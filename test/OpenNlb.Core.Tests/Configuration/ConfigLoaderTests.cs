@@ -416,6 +416,7 @@ public sealed class ConfigLoaderTests
     [InlineData("cluster: \"open\n", "line 1, column 10: While scanning a quoted scalar, found unexpected end of stream.")]
     [InlineData("cluster:\n  name: lab\n \tvips: x\n", "line 3, column 2: While scanning a plain scalar, found a tab character that violate indentation.")]
     [InlineData("cluster:\n  name: lab\n  vips:\n\t- x\n", "line 4, column 1: While scanning a mapping, found invalid tab as indentation.")]
+    [InlineData("cluster:\n  name: lab\n  vips: [192.0.2.100\n  mode: unicast\nhost:\n  priority: 1\n", "line 3, column 9: " + OpenNlb.Core.Configuration.Yaml.YamlTreeReader.MalformedAfter)]
     public void Parse_YamlSyntaxError_IsReportedAtItsLineAndColumn(string yaml, string error)
     {
         ConfigAssert.Rejects(yaml, error);

@@ -11,6 +11,12 @@ namespace OpenNlb.Core.Configuration.Yaml;
 /// </summary>
 internal static class YamlTreeReader
 {
+    /// <summary>
+    /// What YamlDotNet's scanner says with an InvalidOperationException instead of a YamlException
+    /// (seen: a flow sequence left open at the end of the text): where it stopped, and what to look for.
+    /// </summary>
+    public const string MalformedAfter = "malformed YAML after this point: look for a [, { or quote that is not closed";
+
     /// <summary>The document's root node, or null with the reason reported to <paramref name="errors"/>.</summary>
     public static ConfigNode? Read(string yaml, ErrorSink errors)
     {
@@ -39,7 +45,7 @@ internal static class YamlTreeReader
             {
                 // YamlDotNet 16.3 also throws InvalidOperationException from its scanner on some
                 // malformed input. Whatever fails inside the parser is a syntax error of the text.
-                return Fail(errors, position, "malformed YAML after this point");
+                return Fail(errors, position, MalformedAfter);
             }
 
             if (current is null)
