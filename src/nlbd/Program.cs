@@ -9,6 +9,7 @@ using OpenNlb.Core.Convergence;
 using OpenNlb.Core.DataPlane;
 using OpenNlb.Core.Hashing;
 using OpenNlb.Core.Membership;
+using OpenNlb.Linux.Files;
 using OpenNlb.Linux.Links;
 using OpenNlb.Linux.Processes;
 using OpenNlb.Daemon.Control;

@@ -64,6 +64,31 @@ public sealed class ConfigCheckTests
     }
 
     [Fact]
+    public void AKeyFileThatCannotBeRead_IsAnError_AndKeyFilesAreComparedByTheirKeys()
+    {
+        NlbConfig From(string keyFile) => Samples.Config with { Cluster = Samples.Config.Cluster with { Heartbeat = new HeartbeatConfig { KeyFile = keyFile } } };
+        var keys = new Dictionary<string, Core.Membership.ClusterKey>
+        {
+            ["/etc/opennlb/a.key"] = new(new byte[32]),
+            ["/etc/opennlb/b.key"] = new([.. Enumerable.Repeat((byte)1, 32)]),
+        };
+        (Core.Membership.ClusterKey?, string) Read(HeartbeatConfig heartbeat) =>
+            keys.TryGetValue(heartbeat.KeyFile!, out var key) ? (key, string.Empty) : (null, $"cluster.heartbeat.keyFile: {heartbeat.KeyFile} does not exist");
+
+        var (missing, lines) = ConfigCheck.Run([("h1.yaml", Host(1, "192.0.2.11", From("/etc/opennlb/none.key")))], Read);
+        Assert.False(missing);
+        Assert.Equal(["h1.yaml: cluster.heartbeat.keyFile: /etc/opennlb/none.key does not exist"], lines);
+
+        // Two paths, one key: one cluster. One path read as two keys would be caught the same way.
+        keys["/etc/opennlb/c.key"] = keys["/etc/opennlb/a.key"];
+        var (same, _) = ConfigCheck.Run([("h1.yaml", Host(1, "192.0.2.11", From("/etc/opennlb/a.key"))), ("h2.yaml", Host(2, "192.0.2.12", From("/etc/opennlb/c.key")))], Read);
+        Assert.True(same);
+        var (differ, differing) = ConfigCheck.Run([("h1.yaml", Host(1, "192.0.2.11", From("/etc/opennlb/a.key"))), ("h2.yaml", Host(2, "192.0.2.12", From("/etc/opennlb/b.key")))], Read);
+        Assert.False(differ);
+        Assert.Contains(differing, l => l.StartsWith("the cluster keys differ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TheSameHostPriorityOrDedicatedIpTwice_IsAnError()
     {
         var (ok, lines) = ConfigCheck.Run([("a.yaml", Host(1, "192.0.2.11")), ("b.yaml", Host(1, "192.0.2.11"))]);

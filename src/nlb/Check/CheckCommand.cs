@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OpenNlb.Cli.Control;
 using OpenNlb.Cli.Lab;
+using OpenNlb.Linux.Files;
 
 namespace OpenNlb.Cli.Check;
 
@@ -33,7 +34,7 @@ internal static class CheckCommand
                 read.Add((path, await File.ReadAllTextAsync(path)));
             }
 
-            var (ok, lines) = ConfigCheck.Run(read);
+            var (ok, lines) = ConfigCheck.Run(read, heartbeat => (ClusterKeySource.Load(heartbeat, out var problem), problem));
             foreach (var line in lines)
             {
                 await Console.Out.WriteLineAsync(line);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpenNlb.Core.Configuration;
+using OpenNlb.Core.Membership;
 
 namespace OpenNlb.Cli.Check;
 
@@ -11,22 +12,41 @@ namespace OpenNlb.Cli.Check;
 internal static class ConfigCheck
 {
     /// <summary>One line per file, then one per problem between files; ok when there is no error.</summary>
-    public static (bool Ok, IReadOnlyList<string> Lines) Run(IReadOnlyList<(string Name, string Text)> files)
+    /// <param name="readKeyFile">
+    /// Reads a <c>keyFile</c> as nlbd does (the key, or why not); null: key files are not read,
+    /// and only their paths are compared.
+    /// </param>
+    public static (bool Ok, IReadOnlyList<string> Lines) Run(
+        IReadOnlyList<(string Name, string Text)> files, Func<HeartbeatConfig, (ClusterKey? Key, string Problem)>? readKeyFile = null)
     {
         var lines = new List<string>();
         var valid = new List<(string Name, NlbConfig Config)>();
+        var keyProblems = 0;
         foreach (var (name, text) in files)
         {
             var result = ConfigLoader.Parse(text);
-            if (result.Config is { } config)
-            {
-                valid.Add((name, config));
-                lines.Add($"{name}: valid: {Describe(config)}");
-            }
-            else
+            if (result.Config is not { } config)
             {
                 lines.AddRange(result.Errors.Select(e => $"{name}: {e}"));
+                continue;
             }
+
+            // A key file is read here as nlbd reads it at start: a file check passes, nlbd takes.
+            if (config.Cluster.Heartbeat.KeyFile is not null && readKeyFile is not null)
+            {
+                var (key, problem) = readKeyFile(config.Cluster.Heartbeat);
+                if (key is null)
+                {
+                    lines.Add($"{name}: {problem}");
+                    keyProblems++;
+                    continue;
+                }
+
+                config = config with { Cluster = config.Cluster with { Heartbeat = config.Cluster.Heartbeat with { Key = key } } };
+            }
+
+            valid.Add((name, config));
+            lines.Add($"{name}: valid: {Describe(config)}");
         }
 
         var across = Across(valid);
@@ -36,14 +56,16 @@ internal static class ConfigCheck
             lines.Add($"the {valid.Count} files make one cluster: the same cluster section and key, each its own host priority and dedicated IP");
         }
 
-        return (valid.Count == files.Count && across.Count == 0, lines);
+        return (valid.Count == files.Count && keyProblems == 0 && across.Count == 0, lines);
     }
 
     private static string Describe(NlbConfig config)
     {
         var c = config.Cluster;
         var h = config.Host;
-        var key = c.Heartbeat.KeyFile is { } file ? $"key from {file} (read when nlbd starts)" : $"{c.Heartbeat.Key} inline";
+        var key = c.Heartbeat.KeyFile is { } file
+            ? c.Heartbeat.Key is { } read ? $"{read} from {file}" : $"key from {file} (not read)"
+            : $"{c.Heartbeat.Key} inline";
         return string.Create(
             CultureInfo.InvariantCulture,
             $"cluster '{c.Name}' (fingerprint {Fingerprint(config)}), VIPs {string.Join(' ', c.Vips)}, {c.PortRules.Count} port rules, {key}; host priority {h.Priority} on {h.Interface} {h.DedicatedIp}");
@@ -68,6 +90,7 @@ internal static class ConfigCheck
         }
 
         // The key is left out of the fingerprint (it travels in clear), so it is compared apart.
+        // A key read from its file compares by the key; one not read, by its path.
         if (valid.Select(v => v.Config.Cluster.Heartbeat.Key?.Id ?? "file " + v.Config.Cluster.Heartbeat.KeyFile).Distinct().Count() > 1)
         {
             problems.Add("the cluster keys differ (" + string.Join(", ", valid.Select(v => $"{v.Name} {KeyOf(v.Config)}"))
@@ -80,7 +103,7 @@ internal static class ConfigCheck
     }
 
     private static string KeyOf(NlbConfig config) =>
-        config.Cluster.Heartbeat.KeyFile is { } file ? $"from {file}" : config.Cluster.Heartbeat.Key!.ToString();
+        config.Cluster.Heartbeat.Key is { } key ? key.ToString() : $"from {config.Cluster.Heartbeat.KeyFile}";
 
     private static IEnumerable<string> Duplicates(List<(string Name, NlbConfig Config)> valid, Func<(string Name, NlbConfig Config), string> of, string what, string advice) =>
         valid.GroupBy(of)

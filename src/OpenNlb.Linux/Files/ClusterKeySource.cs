@@ -1,13 +1,14 @@
 using OpenNlb.Core.Configuration;
 using OpenNlb.Core.Membership;
 
-namespace OpenNlb.Daemon;
+namespace OpenNlb.Linux.Files;
 
 /// <summary>
 /// Gets the cluster key: from the configuration itself, or from <c>cluster.heartbeat.keyFile</c>,
-/// which must be readable by its owner only (the key authenticates every heartbeat).
+/// which must be readable by its owner only (the key authenticates every heartbeat). nlbd reads it
+/// at start; <c>nlb check</c> reads it the same way, so that a file it passes nlbd takes.
 /// </summary>
-internal static class ClusterKeySource
+public static class ClusterKeySource
 {
     private const UnixFileMode GroupOrOther =
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
@@ -42,6 +43,11 @@ internal static class ClusterKeySource
             }
 
             text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            problem = $"{Where}: {path} does not exist; make it with (umask 077; head -c 32 /dev/urandom | base64 > {path}), and copy the same file to every host";
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
