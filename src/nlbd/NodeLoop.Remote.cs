@@ -55,6 +55,16 @@ internal sealed partial class NodeLoop
             pending.Results[me] = Answered(me, local.Ok, local.Message, DisplayNow(now));
         }
 
+        if (request.Cluster)
+        {
+            // Every live host is asked; one heard before and silent now is named, not left out.
+            foreach (var silent in node.Peers(now).Where(p => !p.Live && !live.Contains(p.Priority)).GroupBy(p => p.Priority))
+            {
+                pending.Results[silent.Key] = Unanswered(silent.Key, string.Create(
+                    CultureInfo.InvariantCulture, $"host {silent.Key} is not heard (silent for {silent.Min(p => p.SilentForMs)} ms): not asked"));
+            }
+        }
+
         if (request.Node is { } target && target != me && !live.Contains(target))
         {
             pending.Results[target] = Unanswered(target, string.Create(CultureInfo.InvariantCulture, $"host {target} is not heard on the cluster network"));
