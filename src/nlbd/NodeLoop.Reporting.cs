@@ -156,7 +156,8 @@ internal sealed partial class NodeLoop
                 r.Name,
                 node.Rules[i].State.ToString().ToLowerInvariant(),
                 node.Rules[i].LoadWeight,
-                node.Rules[i].HandlingPriority)).ToList(),
+                node.Rules[i].HandlingPriority,
+                r.Filtering.ToString().ToLowerInvariant())).ToList(),
             Peers = node.Peers(now).Select(p => new PeerStatus(
                 p.Priority, p.State.ToString().ToLowerInvariant(), p.Live, p.Participant, p.KeptOut, p.AdoptedEpoch, p.SilentForMs)).ToList(),
             Convergences = _convergencesBefore + node.Convergences,

@@ -48,7 +48,7 @@ public sealed class FormatterTests
               members: 1 2   map epoch 7/1   default host 1
               rule web: enabled, weight 30, owns 3781, keeps 2
               rule sticky: draining, weight equal, owns 8192, keeps 0
-              rule ssh: enabled, weight equal, owns 0, keeps 0
+              rule ssh: enabled, handling priority 1, owns 0, keeps 0
               convergences 4, last took 120 ms
             host 1: converged
 

@@ -46,7 +46,7 @@ internal static class Samples
         DefaultHost = 1,
         BucketsOwned = new Dictionary<string, int> { ["web"] = 3781, ["sticky"] = 8192, ["ssh"] = 0 },
         BucketsKept = new Dictionary<string, int> { ["web"] = 2 },
-        Rules = [new RuleStatus("web", "enabled", 30, 2), new RuleStatus("sticky", "draining", null, 2), new RuleStatus("ssh", "enabled", null, 1)],
+        Rules = [new RuleStatus("web", "enabled", 30, 2), new RuleStatus("sticky", "draining", null, 2), new RuleStatus("ssh", "enabled", null, 1, "single")],
         Peers = [new PeerStatus(1, "started", true, true, null, (7UL << 8) | 1, 20)],
         Convergences = 4,
         LastConvergenceMs = 120,

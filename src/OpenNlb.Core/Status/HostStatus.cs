@@ -71,7 +71,8 @@ public sealed record HostStatus
 /// <param name="WaitingFor">Live hosts that have not staged it yet: the switch waits for them.</param>
 public sealed record StagedStatus(string Fingerprint, IReadOnlyList<string> Changes, IReadOnlyList<int> WaitingFor);
 
-public sealed record RuleStatus(string Name, string State, int? LoadWeight, int HandlingPriority);
+/// <param name="Filtering">The rule's filtering (multiple, single, disabled): which of weight and handling priority matters.</param>
+public sealed record RuleStatus(string Name, string State, int? LoadWeight, int HandlingPriority, string? Filtering = null);
 
 public sealed record PeerStatus(int HostPriority, string State, bool Live, bool Participant, string? KeptOut, ulong Epoch, long SilentForMs);
 

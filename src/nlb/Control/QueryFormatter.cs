@@ -15,7 +15,14 @@ internal static class QueryFormatter
         {
             var owned = s.BucketsOwned.GetValueOrDefault(rule.Name);
             var kept = s.BucketsKept.GetValueOrDefault(rule.Name);
-            w.WriteLine($"  rule {rule.Name}: {rule.State}, weight {(rule.LoadWeight?.ToString(CultureInfo.InvariantCulture) ?? "equal")}, owns {owned}, keeps {kept}");
+            // A single-host rule goes by handling priority, a disabled one by neither.
+            var setting = rule.Filtering switch
+            {
+                "single" => $"handling priority {rule.HandlingPriority}",
+                "disabled" => "filtering disabled",
+                _ => $"weight {(rule.LoadWeight?.ToString(CultureInfo.InvariantCulture) ?? "equal")}",
+            };
+            w.WriteLine($"  rule {rule.Name}: {rule.State}, {setting}, owns {owned}, keeps {kept}");
         }
 
         // This host's own lines first: below the peers they would read as the last peer's.
