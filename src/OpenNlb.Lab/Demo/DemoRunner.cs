@@ -65,6 +65,8 @@ public sealed class DemoRunner(TextWriter output, OperationMode mode, string lab
             var s = lab.ReadStatus(host.HostPriority);
             Say(string.Create(Inv, $"    {host.Name,-5} {s?.State,-18} {string.Join(',', s?.LiveHosts ?? []),-8} {string.Join("  ", s?.BucketsOwned.Select(kv => $"{kv.Key}={kv.Value}") ?? [])}"));
         }
+
+        Say("    (converged-default: converged, and the default host, which takes the traffic no port rule covers)");
     }
 
     private const int Steps = 7;

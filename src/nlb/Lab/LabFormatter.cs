@@ -63,7 +63,7 @@ internal static class LabFormatter
                 Extra(node.Addresses),
                 node.Role == NodeRole.Host ? Process(node.ServicePid, node.ServiceRunning) : "-",
                 node.Role == NodeRole.Host ? Process(node.NlbdPid, node.NlbdRunning) : "-",
-                cluster is null ? "-" : $"{cluster.State} ({Age(cluster.UpdatedAt)} ago)",
+                cluster is null ? "-" : $"{cluster.State} (as of {Age(cluster.UpdatedAt)} ago)",
                 cluster is null ? "-" : string.Join(',', cluster.LiveHosts),
                 cluster?.DefaultHost?.ToString(c) ?? "-",
                 cluster is null ? "-" : string.Join(' ', cluster.BucketsOwned.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => $"{b.Key}={b.Value}")));
