@@ -70,10 +70,13 @@ internal sealed partial class NodeLoop
         var served = kernel.Serves(node.Ownership);
         if (node.Convergences != _lastConvergences && served)
         {
-            _lastConvergenceMs = _changeSeenMs is { } seen ? now - seen : null;
+            // Timed to now, not to the turn's start: a change seen and claimed within one turn
+            // (a failover with an early claim) took the turn's kernel steps, not 0 ms.
+            var servedAt = Math.Max(now, NowMs);
+            _lastConvergenceMs = _changeSeenMs is { } seen ? servedAt - seen : null;
             _changeSeenMs = null;
             Log.Converged(log, string.Join(' ', node.Adopted.Members.Select(m => m.Priority)), node.Map?.DefaultHost, Describe(node.Ownership), _lastConvergenceMs ?? 0);
-            NoteConverged(now, _lastConvergenceMs);
+            NoteConverged(servedAt, _lastConvergenceMs);
         }
 
         var display = DisplayNow(now, served);
