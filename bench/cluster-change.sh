@@ -9,4 +9,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/release-nlbd.sh
-exec ./nlb bench convergence --cluster-change-only --name cchg "$@"
+exec ./nlb bench convergence --cluster-change-only "$@"
