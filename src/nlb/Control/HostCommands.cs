@@ -82,7 +82,7 @@ internal static class HostCommands
         {
             w.WriteLine(host.Ok
                 ? $"host {host.Host}: {host.Message}{(host.State is null ? string.Empty : $" [{host.State}]")}"
-                : $"host {host.Host}: refused: {host.Error}{(host.State is null ? string.Empty : $" [{host.State}]")}");
+                : $"host {host.Host}: failed: {host.Error}{(host.State is null ? string.Empty : $" [{host.State}]")}");
         }
 
         return w.ToString();
