@@ -1,4 +1,3 @@
-using OpenNlb.Core.Status;
 using OpenNlb.Lab.Control;
 
 namespace OpenNlb.Lab;
@@ -59,31 +58,18 @@ public static class LabClusterChange
     }
 
     /// <summary>Every host runs the changed section (it has <see cref="AddedRule"/>) and has nothing staged any more.</summary>
-    public static async Task WaitSwitchedAsync(LabHandle lab, IReadOnlyCollection<int> hosts, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var last = string.Empty;
-        while (DateTime.UtcNow < deadline)
-        {
-            var views = new List<(int Host, HostStatus? Status)>();
-            foreach (var host in hosts)
-            {
-                views.Add((host, await LabConvergence.StatusAsync(lab, host, cancellationToken)));
-            }
-
-            if (views.All(v => v.Status is { Staged: null } s && s.Rules.Any(r => r.Name == AddedRule)))
-            {
-                return;
-            }
-
-            last = string.Join("; ", views.Select(v => v.Status is { } s
-                ? $"h{v.Host}: {s.State}, staged {s.Staged?.Fingerprint ?? "none"}, rules {string.Join(' ', s.Rules.Select(r => r.Name))}"
-                : $"h{v.Host}: no status"));
-            await Task.Delay(100, cancellationToken);
-        }
-
-        throw new TimeoutException($"the hosts did not switch to the changed cluster section within {timeout.TotalSeconds:0} s: {last}");
-    }
+    public static Task WaitSwitchedAsync(LabHandle lab, IReadOnlyCollection<int> hosts, TimeSpan timeout, CancellationToken cancellationToken) =>
+        LabConvergence.WaitForAsync(
+            lab,
+            hosts,
+            (_, status) => status is { Staged: null } s && s.Rules.Any(r => r.Name == AddedRule),
+            (_, status) => status is { } s
+                ? $"{s.State}, staged {s.Staged?.Fingerprint ?? "none"}, rules {string.Join(' ', s.Rules.Select(r => r.Name))}"
+                : "no status",
+            timeout,
+            "did not switch to the changed cluster section",
+            TimeSpan.FromMilliseconds(100),
+            cancellationToken);
 
     /// <summary>`nlb reload` on each host in turn, as an operator would; the answers, in host order.</summary>
     public static async Task<IReadOnlyList<ControlResponse>> ReloadEachAsync(LabHandle lab, IReadOnlyCollection<int> hosts, CancellationToken cancellationToken)

@@ -46,7 +46,31 @@ public static class LabConvergence
     /// as they were (a load weight) and one that leaves a host running with no share (drainstop).
     /// Asks nlbd over its control socket when it has one (fresh), else reads its state file.
     /// </summary>
-    public static async Task WaitForMapAsync(LabHandle lab, LabModel model, IReadOnlyCollection<int> hosts, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static Task WaitForMapAsync(LabHandle lab, LabModel model, IReadOnlyCollection<int> hosts, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        return WaitForAsync(
+            lab,
+            hosts,
+            Matches,
+            (host, status) => $"{Describe(status)} (model: {string.Join(' ', SharedRules.Select(r => $"{r}={model.BucketCountOf(host, r)}"))})",
+            timeout,
+            $"did not take the map of members [{string.Join(' ', model.Members)}]",
+            TimeSpan.FromMilliseconds(50),
+            cancellationToken);
+
+        bool Matches(int host, HostStatus? status) =>
+            status is not null
+            && (!model.Members.Contains(host) || status.State.StartsWith("converged", StringComparison.Ordinal))
+            && SharedRules.All(r => status.BucketsOwned.GetValueOrDefault(r) == model.BucketCountOf(host, r));
+    }
+
+    /// <summary>
+    /// Asks each host (<see cref="StatusAsync"/>) every <paramref name="every"/> until every
+    /// status <paramref name="matches"/>; at the timeout, throws saying what each host said last.
+    /// </summary>
+    public static async Task WaitForAsync(
+        LabHandle lab, IReadOnlyCollection<int> hosts, Func<int, HostStatus?, bool> matches, Func<int, HostStatus?, string> describe,
+        TimeSpan timeout, string failure, TimeSpan every, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         var last = "no status yet";
@@ -58,22 +82,17 @@ public static class LabConvergence
                 views.Add((host, await StatusAsync(lab, host, cancellationToken)));
             }
 
-            if (views.All(v => Matches(v.Host, v.Status)))
+            if (views.All(v => matches(v.Host, v.Status)))
             {
                 return;
             }
 
-            last = string.Join("; ", views.Select(v => $"h{v.Host}: {Describe(v.Status)} (model: {string.Join(' ', SharedRules.Select(r => $"{r}={model.BucketCountOf(v.Host, r)}"))})"));
-            await Task.Delay(50, cancellationToken);
+            last = string.Join("; ", views.Select(v => $"h{v.Host}: {describe(v.Host, v.Status)}"));
+            await Task.Delay(every, cancellationToken);
         }
 
         throw new TimeoutException(
-            $"hosts [{string.Join(' ', hosts)}] did not take the map of members [{string.Join(' ', model.Members)}] within {timeout.TotalSeconds:0.#} s: {last}; see the logs in {lab.Paths.Directory}");
-
-        bool Matches(int host, HostStatus? status) =>
-            status is not null
-            && (!model.Members.Contains(host) || status.State.StartsWith("converged", StringComparison.Ordinal))
-            && SharedRules.All(r => status.BucketsOwned.GetValueOrDefault(r) == model.BucketCountOf(host, r));
+            $"hosts [{string.Join(' ', hosts)}] {failure} within {timeout.TotalSeconds:0.#} s: {last}; see the logs in {lab.Paths.Directory}");
     }
 
     /// <summary>Host i's status: from its control socket when it has one, else from its state file.</summary>

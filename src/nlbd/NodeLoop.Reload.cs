@@ -23,9 +23,6 @@ internal sealed partial class NodeLoop
     /// <summary>How long the watchdog covers the switch's one transaction; longer, and the others take over.</summary>
     private const long SwitchCoverMs = 5000;
 
-    /// <summary>Switches done: after the first, the kernel replaced is one a switch made, which this loop disposes.</summary>
-    private int _switches;
-
     /// <summary>After a failed switch, when to try again.</summary>
     private long _switchRetryMs;
 
@@ -137,9 +134,10 @@ internal sealed partial class NodeLoop
 
     /// <summary>
     /// Switches to the staged cluster section once every live host has it. Like a restart without
-    /// the restart: the new ruleset replaces the old in one transaction with every bucket kept, so
-    /// every flow goes on, and a new node takes part afresh, claiming its share of the new map
-    /// after every host's hand-over. New flows wait meanwhile.
+    /// the restart: the new ruleset replaces the old in one transaction keeping what this host
+    /// served (<see cref="ClusterSwitch.Kept"/>), so every flow goes on, and a new node takes part
+    /// afresh, claiming its share of the new map after every host's hand-over. New flows wait
+    /// meanwhile.
     /// </summary>
     private void SwitchIfDue(long now)
     {
@@ -183,21 +181,18 @@ internal sealed partial class NodeLoop
         var next = new ConvergenceNode(
             settings with { AwaitUntilMs = now + SwitchCoverMs },
             now);
-        var before = node;
+        var (before, replaced) = (node, kernel);
         lock (_sendLock)
         {
             // The watchdog must not re-send a heartbeat of the old section.
             wire.Self = self;
             _lastHeartbeat = null;
-            // Not the one Program made: its `using` disposes that one at the end.
-            if (_switches++ > 0)
-            {
-                kernel.Dispose();
-            }
-
             kernel = nextKernel;
             node = next;
         }
+
+        // The loop disposes the kernel it replaces; Program, the one current at the end.
+        replaced.Dispose();
 
         ForgetNode(before);
         if (ClusterSwitch.AfterSwitch(before, now) is { } drain)

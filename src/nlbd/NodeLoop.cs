@@ -227,13 +227,8 @@ internal sealed partial class NodeLoop(
                 try
                 {
                     var (flows, clients) = await listing.CollectHandoverAsync(kept);
-                    _events.Writer.TryWrite(() =>
+                    PostForNode(generation, () =>
                     {
-                        if (generation != _generation)
-                        {
-                            return;
-                        }
-
                         node.HandoverCollected(epoch, flows, clients, JudgeMs);
                         counters.Add("handover_flows_sent", flows.Count);
                         Log.HandoverCollected(log, epoch, flows.Count, clients.Count);
@@ -246,13 +241,7 @@ internal sealed partial class NodeLoop(
                     Log.InventoryFailed(log, "hand-over", e.Message);
                     counters.Add("inventory_failures");
                     await Task.Delay(50);
-                    _events.Writer.TryWrite(() =>
-                    {
-                        if (generation == _generation)
-                        {
-                            _collecting = null;
-                        }
-                    });
+                    PostForNode(generation, () => _collecting = null);
                 }
             });
         }
@@ -270,27 +259,17 @@ internal sealed partial class NodeLoop(
                     try
                     {
                         var usage = await listing.KeptUsageAsync(current);
-                        _events.Writer.TryWrite(() =>
+                        PostForNode(generation, () =>
                         {
-                            // A scan of the section switched from says nothing of the new one's buckets.
-                            if (generation == _generation)
-                            {
-                                _scanning = false;
-                                node.RetainKept(usage, JudgeMs);
-                            }
+                            _scanning = false;
+                            node.RetainKept(usage, JudgeMs);
                         });
                     }
                     catch (Exception e)
                     {
                         Log.InventoryFailed(log, "kept buckets", e.Message);
                         counters.Add("inventory_failures");
-                        _events.Writer.TryWrite(() =>
-                        {
-                            if (generation == _generation)
-                            {
-                                _scanning = false;
-                            }
-                        });
+                        PostForNode(generation, () => _scanning = false);
                     }
                 });
             }
@@ -298,6 +277,20 @@ internal sealed partial class NodeLoop(
 
         WriteStatusAtMostEvery(now, 1000);
     }
+
+    /// <summary>
+    /// Posts what an inventory task found back to the loop, unless the cluster section switched
+    /// meanwhile (<see cref="_generation"/>): it was listed for the node and kernel replaced since,
+    /// and says nothing of the new section's buckets.
+    /// </summary>
+    private void PostForNode(int generation, Action action) =>
+        _events.Writer.TryWrite(() =>
+        {
+            if (generation == _generation)
+            {
+                action();
+            }
+        });
 
     private void ApplyKernel(bool releasesOnly = false)
     {

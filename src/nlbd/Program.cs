@@ -112,7 +112,8 @@ internal static class Program
         using var service = new ServiceManager(log);
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var kernel = new KernelDataPlane(spec);
+        // Disposed at the end as loop.Kernel: a switch of the cluster section replaces it (and disposes it).
+        var kernel = new KernelDataPlane(spec);
         var time = TimeProvider.System;
         var inventory = new FlowInventory(spec);
         NodeLoop? loop = null;
@@ -177,10 +178,7 @@ internal static class Program
             }
             finally
             {
-                if (!ReferenceEquals(current, kernel))
-                {
-                    current.Dispose();
-                }
+                current.Dispose();
             }
 
             status.Delete();

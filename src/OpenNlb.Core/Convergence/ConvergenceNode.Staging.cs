@@ -84,11 +84,13 @@ public sealed partial class ConvergenceNode
 
     /// <summary>Awaited peers (<see cref="NodeSettings.AwaitPeers"/>) not yet heard live on this section.</summary>
     private bool AwaitingToHear(long nowMs) => nowMs < _settings.AwaitUntilMs
-        && _settings.AwaitPeers.Any(p => !_peers.TryGetValue(p, out var records)
-            || !records.Any(r => r.Excluded is null && r.IsLive(nowMs, _settings.DetectionMs)));
+        && _settings.AwaitPeers.Any(p => !HeardOnThisSection(p, nowMs));
 
     /// <summary>An awaited peer heard on this section that does not take part yet: no map may leave it out.</summary>
     private bool AwaitingToCount(Dictionary<int, PeerRecord> participants, long nowMs) => nowMs < _settings.AwaitUntilMs
-        && _settings.AwaitPeers.Any(p => !participants.ContainsKey(p) && _peers.TryGetValue(p, out var records)
-            && records.Any(r => r.Excluded is null && r.IsLive(nowMs, _settings.DetectionMs)));
+        && _settings.AwaitPeers.Any(p => !participants.ContainsKey(p) && HeardOnThisSection(p, nowMs));
+
+    /// <summary>A live heartbeat of <paramref name="priority"/> with this host's cluster section (not kept out as a mismatch).</summary>
+    private bool HeardOnThisSection(int priority, long nowMs) =>
+        _peers.TryGetValue(priority, out var records) && records.Any(r => r.Excluded is null && r.IsLive(nowMs, _settings.DetectionMs));
 }

@@ -12,8 +12,8 @@ namespace OpenNlb.EndToEnd.Tests.Cluster;
 /// "Changing the cluster section"): the file changed on every host, <c>nlb reload</c> host by
 /// host. Until the last host has read it, nothing changes anywhere; then every host switches, with
 /// 200 long-lived TCP connections and 50 UDP flows speaking through it, on a rule that changed and
-/// one that did not: none may break, no datagram may go unanswered or be answered twice, and new
-/// flows follow the map.
+/// one that did not: none may break, no datagram may be answered twice or by another host than its
+/// flow's, at most 1% may go unanswered (the lease, below), and new flows follow the map.
 /// </summary>
 [Collection("lab")]
 public sealed class ClusterSectionSwitchTests(ITestOutputHelper output)
